@@ -1,0 +1,35 @@
+"""The JSON API under /api/v1, documented at /api/v1/openapi.json from the schemas that validate it."""
+
+from flask_smorest import Api
+
+from server import errors
+
+
+class DoorstepApi(Api):
+    def handle_http_exception(self, error):
+        """Answer in problem+json, as every other error (not flask-smorest's own body)."""
+        return errors.from_http_exception(error)
+
+
+def init_app(app) -> None:
+    app.config.update(
+        API_TITLE="Doorstep API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    )
+    api = DoorstepApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "Doorstep: visits, badges and calling cards for contractors in tenants' homes."},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    from server.api import auth, contracts, organisations, properties, users, visits
+
+    for module in (auth, organisations, contracts, users, properties, visits):
+        api.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -1,0 +1,112 @@
+"""Homes and households, managed by the landlord's admins; the doorstep password kept encrypted."""
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+
+import sync
+from server import encryption
+from server.errors import DomainError, Forbidden
+from server.extensions import db
+from server.models import Household, OrganisationKind, Property, Role, SensitiveRead, User, Visit, VisitStatus
+from server.services.access import get_visible, get_visible_household, require_role
+from server.london_time import london_date
+
+
+def _require_landlord_admin(actor: User) -> None:
+    require_role(actor, Role.ADMIN)
+    if actor.organisation_kind != OrganisationKind.LANDLORD:
+        raise Forbidden("Homes and households are managed by the landlord's admins.")
+
+
+def _check_uprn_free(uprn: str | None, exclude: uuid.UUID | None = None) -> None:
+    if not uprn:
+        return
+    query = sa.select(Property.id).where(Property.uprn == uprn)
+    if exclude:
+        query = query.where(Property.id != exclude)
+    if db.session.scalar(query):
+        raise DomainError("already_exists", errors={"uprn": ["Another property has this UPRN."]})
+
+
+def create_property(fields: dict, actor: User) -> Property:
+    _require_landlord_admin(actor)
+    _check_uprn_free(fields.get("uprn"))
+    prop = Property(landlord_id=actor.organisation_id, **fields)
+    db.session.add(prop)
+    db.session.flush()
+    sync.property_changed(prop)
+    return prop
+
+
+def update_property(property_id: uuid.UUID, fields: dict, actor: User) -> Property:
+    prop = get_visible(actor, Property, property_id)
+    _require_landlord_admin(actor)
+    _check_version(prop, fields)
+    _check_uprn_free(fields.get("uprn"), exclude=prop.id)
+    for key, value in fields.items():
+        setattr(prop, key, value)
+    prop.bump()
+    db.session.flush()
+    sync.property_changed(prop)
+    return prop
+
+
+def _check_version(record, fields: dict) -> None:
+    if "version" in fields and fields.pop("version") != record.version:
+        raise DomainError("conflict", f"The record is at version {record.version}; reload it and try again.")
+
+
+def _apply_household(household: Household, fields: dict) -> None:
+    if "doorstep_password" in fields:
+        password = fields.pop("doorstep_password")
+        household.doorstep_password_encrypted = encryption.encrypt(password) if password else None
+    for key, value in fields.items():
+        setattr(household, key, value)
+
+
+def create_household(fields: dict, actor: User) -> Household:
+    _require_landlord_admin(actor)
+    prop = get_visible(actor, Property, fields.pop("property_id"))
+    if prop.household is not None:
+        raise DomainError("already_exists", errors={"property_id": ["This property already has a household; update it."]})
+    household = Household(property=prop)
+    _apply_household(household, fields)
+    db.session.add(household)
+    db.session.flush()
+    sync.household_changed(household)
+    return household
+
+
+def update_household(household_id: uuid.UUID, fields: dict, actor: User) -> Household:
+    household = get_visible_household(actor, household_id)
+    _require_landlord_admin(actor)
+    _check_version(household, fields)
+    _apply_household(household, fields)
+    household.bump()
+    db.session.flush()
+    sync.household_changed(household)
+    return household
+
+
+def release_doorstep_password(visit: Visit, actor: User, now: datetime) -> str | None:
+    """Give the assigned operative the household's doorstep password on the visit day, and log it."""
+    if visit.operative_id != actor.id:
+        raise Forbidden("Only the operative assigned to this visit can see the doorstep password.")
+    if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS) or london_date(visit.window_start) != london_date(now):
+        raise Forbidden("The doorstep password is released only on the day of an open visit.")
+    household = visit.property.household
+    if household is None or household.doorstep_password_encrypted is None:
+        return None
+    db.session.add(
+        SensitiveRead(
+            user_id=actor.id,
+            entity="household",
+            entity_id=household.id,
+            field="doorstep_password",
+            purpose=f"visit {visit.id}",
+            read_at=now,
+        )
+    )
+    return encryption.decrypt(household.doorstep_password_encrypted)

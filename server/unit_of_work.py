@@ -1,0 +1,27 @@
+"""One unit of work per request: everything a request wrote commits once, at its end, or not at all."""
+
+from flask import g
+from sqlalchemy.exc import IntegrityError
+
+from server.errors import problem
+from server.extensions import db
+
+
+def keep_on_failure() -> None:
+    """Commit this request's writes even though it answers with an error (security events)."""
+    g.keep_on_failure = True
+
+
+def init_app(app) -> None:
+    @app.after_request
+    def finish(response):
+        if response.status_code < 400 or g.get("keep_on_failure"):
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # A race that a service's own checks could not see: the write lost, nothing changed.
+                db.session.rollback()
+                return problem("already_exists", "Another request changed the same record at the same time; try again.")
+        else:
+            db.session.rollback()
+        return response

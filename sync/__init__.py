@@ -1,0 +1,16 @@
+"""The offline-sync engine: change log, scope, cursor and idempotent apply. No Flask routes here."""
+
+from sync.changelog import Change, Op, Scope, record
+from sync.scope import contract_changed, household_changed, property_changed, user_changed, visit_changed
+
+__all__ = [
+    "Change",
+    "Op",
+    "Scope",
+    "contract_changed",
+    "household_changed",
+    "property_changed",
+    "record",
+    "user_changed",
+    "visit_changed",
+]
