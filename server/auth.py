@@ -38,7 +38,9 @@ def init_app(app) -> None:
 
     @jwt.user_lookup_error_loader
     def lookup_failed(_header, _payload):
-        return problem("token_revoked", "This sign-in has ended (the account or device was deactivated); sign in again.")
+        return problem(
+            "token_revoked", "This sign-in has ended (the account or device was deactivated); sign in again."
+        )
 
     @jwt.unauthorized_loader
     def missing(reason: str):
@@ -73,5 +75,3 @@ def actor() -> User:
 
 def device_session() -> DeviceSession:
     return g.device_session
-
-

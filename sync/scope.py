@@ -3,7 +3,6 @@
 import uuid
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 
 from server.extensions import db

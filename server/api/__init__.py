@@ -25,7 +25,9 @@ def init_app(app) -> None:
         app,
         spec_kwargs={
             "info": {"description": "Doorstep: visits, badges and calling cards for contractors in tenants' homes."},
-            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
             "security": [{"bearerAuth": []}],
         },
     )

@@ -6,9 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 from server.models.base import IdMixin, TimestampMixin, VersionMixin, enum_column
 
+
 class OrganisationKind(StrEnum):
     LANDLORD = "landlord"
     CONTRACTOR = "contractor"
+
 
 class Region(StrEnum):
     """Where an organisation works; bank holidays differ between them."""
@@ -16,6 +18,7 @@ class Region(StrEnum):
     ENGLAND_WALES = "england-wales"
     SCOTLAND = "scotland"
     NORTHERN_IRELAND = "northern-ireland"
+
 
 class Organisation(IdMixin, TimestampMixin, VersionMixin, db.Model):
     __tablename__ = "organisations"
@@ -32,5 +35,3 @@ class Organisation(IdMixin, TimestampMixin, VersionMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.kind} {self.name!r}>"
-
-OrganisationId = uuid.UUID

@@ -39,8 +39,9 @@ class Household(IdMixin, TimestampMixin, VersionMixin, db.Model):
     # Fernet ciphertext; released only to the assigned operative on the visit day, and logged.
     doorstep_password_encrypted: Mapped[str | None] = mapped_column(sa.Text)
 
-    property: Mapped[Property] = relationship(back_populates="household")
-
+    # Defined before the `property` relationship below, which shadows the builtin in this class body.
     @property
     def has_doorstep_password(self) -> bool:
         return self.doorstep_password_encrypted is not None
+
+    property: Mapped[Property] = relationship(back_populates="household")

@@ -36,7 +36,10 @@ class OrganisationUpdateSchema(StrictSchema):
     phone_out_of_hours = fields.String(allow_none=True, validate=_phone)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     website = fields.Url(allow_none=True, schemes={"https", "http"}, validate=validate.Length(max=300))
-    branding = fields.Dict(keys=fields.String(validate=validate.OneOf(["colour", "logo"])), values=fields.String(validate=validate.Length(max=300)))
+    branding = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(["colour", "logo"])),
+        values=fields.String(validate=validate.Length(max=300)),
+    )
 
 
 class OrganisationCreateSchema(OrganisationUpdateSchema):

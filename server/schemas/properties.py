@@ -2,7 +2,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from server.schemas.common import StrictSchema, VersionedSchema, text
+from server.schemas.common import PageArgsSchema, VersionedSchema, text
 
 LANGUAGES = ("en", "cy", "pl", "ur", "bn", "zh-Hant", "hi", "pa", "ar", "so", "ro", "gd")
 NEEDS = ("large_print", "interpreter", "easy_read", "audio", "british_sign_language", "hearing_loop")
@@ -34,7 +34,9 @@ class PropertySchema(Schema):
 
 
 class PropertyUpdateSchema(VersionedSchema):
-    uprn = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{1,12}$", error="A UPRN is up to 12 digits."))
+    uprn = fields.String(
+        allow_none=True, validate=validate.Regexp(r"^[0-9]{1,12}$", error="A UPRN is up to 12 digits.")
+    )
     house = text(100)
     street = text(200)
     locality = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -49,7 +51,7 @@ class PropertyCreateSchema(PropertyUpdateSchema):
     postcode = Postcode(required=True)
 
 
-class PropertyQueryArgsSchema(StrictSchema):
+class PropertyQueryArgsSchema(PageArgsSchema):
     postcode = Postcode()
 
 

@@ -5,7 +5,6 @@ from server.schemas.common import StrictSchema, text
 from server.schemas.organisations import OrganisationSummarySchema
 
 
-
 class UserSchema(Schema):
     id = fields.UUID()
     email = fields.String()
@@ -30,7 +29,9 @@ class UserCreateSchema(UserUpdateSchema):
     name = text(200, required=True)
     role = fields.Enum(Role, by_value=True, required=True)
     password = fields.String(required=True, validate=validate.Length(min=10, max=200), load_only=True)
-    organisation_id = fields.UUID(metadata={"description": "Platform admins only; others add to their own organisation."})
+    organisation_id = fields.UUID(
+        metadata={"description": "Platform admins only; others add to their own organisation."}
+    )
 
 
 class DeviceSessionSchema(Schema):

@@ -4,12 +4,27 @@ from server.models import VisitKind, VisitStatus
 from server.schemas.common import PageArgsSchema, StrictSchema, VersionedSchema, text
 
 
+class VisitHouseholdSchema(Schema):
+    """What the operative needs at the door; the doorstep password itself has its own endpoint."""
+
+    id = fields.UUID()
+    tenant_name = fields.String()
+    phone = fields.String(allow_none=True)
+    preferred_language = fields.String()
+    needs = fields.List(fields.String())
+    lone_worker = fields.Boolean()
+    has_doorstep_password = fields.Boolean()
+
+
 class VisitPropertySchema(Schema):
     id = fields.UUID()
+    uprn = fields.String(allow_none=True)
     house = fields.String()
     street = fields.String()
+    locality = fields.String(allow_none=True)
     town = fields.String()
     postcode = fields.String()
+    household = fields.Nested(VisitHouseholdSchema, allow_none=True)
 
 
 class VisitOperativeSchema(Schema):

@@ -73,9 +73,7 @@ def organisation_filter(user: User):
     if is_platform_admin(user):
         return sa.true()
     partners = sa.select(
-        sa.case(
-            (Contract.landlord_id == user.organisation_id, Contract.contractor_id), else_=Contract.landlord_id
-        )
+        sa.case((Contract.landlord_id == user.organisation_id, Contract.contractor_id), else_=Contract.landlord_id)
     ).where(contract_filter(user))
     return sa.or_(Organisation.id == user.organisation_id, Organisation.id.in_(partners))
 

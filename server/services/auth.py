@@ -19,7 +19,7 @@ class Tokens:
     access_token: str
     refresh_token: str
     expires_in: int
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 -- the OAuth token type, not a secret
 
 
 # Verified when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -56,7 +56,9 @@ def login(email: str, password: str, device_id: str | None, now: datetime) -> To
         raise DomainError("invalid_credentials")
     if not passwords.verify(user.password_hash, password) or not user.active:
         raise DomainError("invalid_credentials")
-    session = DeviceSession(id=uuid.uuid4(), user=user, device_id=device_id, refresh_jti="", created_at=now, last_used_at=now)
+    session = DeviceSession(
+        id=uuid.uuid4(), user=user, device_id=device_id, refresh_jti="", created_at=now, last_used_at=now
+    )
     db.session.add(session)
     return _issue(user, session)
 

@@ -18,7 +18,9 @@ def _standards(data: dict | None, base: dict | None = None) -> dict:
     try:
         return validated_standards({**(base or {}), **(data or {})})
     except ValidationError as exc:
-        raise DomainError("validation_failed", "Some service standards are not valid.", errors={"standards": exc.messages}) from exc
+        raise DomainError(
+            "validation_failed", "Some service standards are not valid.", errors={"standards": exc.messages}
+        ) from exc
 
 
 def _organisation(organisation_id: uuid.UUID, kind: OrganisationKind, field: str) -> Organisation:
@@ -38,7 +40,9 @@ def create_contract(fields: dict, actor: User) -> Contract:
     _organisation(fields["contractor_id"], OrganisationKind.CONTRACTOR, "contractor_id")
     taken = sa.select(Contract.id).where(Contract.landlord_id == landlord.id, Contract.reference == fields["reference"])
     if db.session.scalar(taken):
-        raise DomainError("already_exists", errors={"reference": ["This landlord already has a contract with this reference."]})
+        raise DomainError(
+            "already_exists", errors={"reference": ["This landlord already has a contract with this reference."]}
+        )
     contract = Contract(**{**fields, "standards": _standards(fields.get("standards"))})
     db.session.add(contract)
     db.session.flush()

@@ -17,7 +17,9 @@ def _check_name_free(name: str, exclude: uuid.UUID | None = None) -> None:
     if exclude:
         query = query.where(Organisation.id != exclude)
     if db.session.scalar(query):
-        raise DomainError("already_exists", f"An organisation named {name!r} already exists.", errors={"name": ["Already taken."]})
+        raise DomainError(
+            "already_exists", f"An organisation named {name!r} already exists.", errors={"name": ["Already taken."]}
+        )
 
 
 def list_organisations(actor: User, page: int, per_page: int) -> Page:
@@ -56,5 +58,7 @@ def update_organisation(organisation_id: uuid.UUID, fields: dict, actor: User) -
 
 def organisation_contracts(organisation: Organisation):
     return db.session.scalars(
-        sa.select(Contract).where(sa.or_(Contract.landlord_id == organisation.id, Contract.contractor_id == organisation.id))
+        sa.select(Contract).where(
+            sa.or_(Contract.landlord_id == organisation.id, Contract.contractor_id == organisation.id)
+        )
     ).all()

@@ -17,7 +17,12 @@ class Page:
 
     @property
     def meta(self) -> dict:
-        return {"page": self.page, "per_page": self.per_page, "total": self.total, "pages": ceil(self.total / self.per_page)}
+        return {
+            "page": self.page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "pages": ceil(self.total / self.per_page),
+        }
 
 
 def paginate(query: sa.Select, page: int, per_page: int) -> Page:

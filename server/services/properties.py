@@ -9,9 +9,10 @@ import sync
 from server import encryption
 from server.errors import DomainError, Forbidden
 from server.extensions import db
-from server.models import Household, OrganisationKind, Property, Role, SensitiveRead, User, Visit, VisitStatus
-from server.services.access import get_visible, get_visible_household, require_role
 from server.london_time import london_date
+from server.models import Household, OrganisationKind, Property, Role, SensitiveRead, User, Visit, VisitStatus
+from server.services.access import get_visible, get_visible_household, require_role, visible
+from server.services.pages import Page, paginate
 
 
 def _require_landlord_admin(actor: User) -> None:
@@ -28,6 +29,13 @@ def _check_uprn_free(uprn: str | None, exclude: uuid.UUID | None = None) -> None
         query = query.where(Property.id != exclude)
     if db.session.scalar(query):
         raise DomainError("already_exists", errors={"uprn": ["Another property has this UPRN."]})
+
+
+def list_properties(actor: User, postcode: str | None, page: int, per_page: int) -> Page:
+    query = visible(actor, Property)
+    if postcode:
+        query = query.where(Property.postcode == postcode)
+    return paginate(query.order_by(Property.postcode, Property.house, Property.id), page, per_page)
 
 
 def create_property(fields: dict, actor: User) -> Property:
@@ -70,7 +78,9 @@ def create_household(fields: dict, actor: User) -> Household:
     _require_landlord_admin(actor)
     prop = get_visible(actor, Property, fields.pop("property_id"))
     if prop.household is not None:
-        raise DomainError("already_exists", errors={"property_id": ["This property already has a household; update it."]})
+        raise DomainError(
+            "already_exists", errors={"property_id": ["This property already has a household; update it."]}
+        )
     household = Household(property=prop)
     _apply_household(household, fields)
     db.session.add(household)
@@ -90,11 +100,14 @@ def update_household(household_id: uuid.UUID, fields: dict, actor: User) -> Hous
     return household
 
 
-def release_doorstep_password(visit: Visit, actor: User, now: datetime) -> str | None:
+def release_doorstep_password(visit_id: uuid.UUID, actor: User, now: datetime) -> str | None:
     """Give the assigned operative the household's doorstep password on the visit day, and log it."""
+    visit = get_visible(actor, Visit, visit_id)
     if visit.operative_id != actor.id:
         raise Forbidden("Only the operative assigned to this visit can see the doorstep password.")
-    if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS) or london_date(visit.window_start) != london_date(now):
+    if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS) or london_date(
+        visit.window_start
+    ) != london_date(now):
         raise Forbidden("The doorstep password is released only on the day of an open visit.")
     household = visit.property.household
     if household is None or household.doorstep_password_encrypted is None:

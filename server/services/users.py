@@ -16,7 +16,9 @@ from server.services.pages import Page, paginate
 
 def _check_email_free(email: str) -> None:
     if auth.find_user_by_email(email) is not None:
-        raise DomainError("already_exists", f"There is already an account for {email}.", errors={"email": ["Already taken."]})
+        raise DomainError(
+            "already_exists", f"There is already an account for {email}.", errors={"email": ["Already taken."]}
+        )
 
 
 def _may_administer(actor: User, organisation_id: uuid.UUID | None) -> None:
@@ -39,7 +41,9 @@ def create_user(fields: dict, actor: User) -> User:
         organisation_id = None
     else:
         if organisation_id is None or db.session.get(Organisation, organisation_id) is None:
-            raise DomainError("validation_failed", errors={"organisation_id": ["Name the organisation this user belongs to."]})
+            raise DomainError(
+                "validation_failed", errors={"organisation_id": ["Name the organisation this user belongs to."]}
+            )
         _may_administer(actor, organisation_id)
     email = fields["email"].strip().lower()
     _check_email_free(email)

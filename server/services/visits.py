@@ -3,7 +3,6 @@
 import uuid
 from datetime import datetime
 
-
 import sync
 from server.errors import DomainError, Forbidden
 from server.extensions import db
@@ -42,7 +41,9 @@ def _operative(operative_id: uuid.UUID | None, contract: Contract) -> User | Non
         or operative.role != Role.OPERATIVE
         or not operative.active
     ):
-        raise DomainError("validation_failed", errors={"operative_id": ["Not an active operative of this contract's contractor."]})
+        raise DomainError(
+            "validation_failed", errors={"operative_id": ["Not an active operative of this contract's contractor."]}
+        )
     return operative
 
 
@@ -53,7 +54,11 @@ def _check_window(start: datetime, end: datetime) -> None:
 
 def _check_version(visit: Visit, version: int | None) -> None:
     if version is not None and version != visit.version:
-        raise DomainError("conflict", f"The visit is at version {visit.version}; reload it and try again.", current_version=visit.version)
+        raise DomainError(
+            "conflict",
+            f"The visit is at version {visit.version}; reload it and try again.",
+            current_version=visit.version,
+        )
 
 
 def _managed_visit(visit_id: uuid.UUID, actor: User) -> Visit:
@@ -78,7 +83,9 @@ def create_visit(fields: dict, actor: User) -> Visit:
         raise DomainError("validation_failed", errors={"contract_id": ["This contract is no longer active."]})
     prop = db.session.get(Property, fields["property_id"])
     if prop is None or prop.landlord_id != contract.landlord_id:
-        raise DomainError("validation_failed", errors={"property_id": ["No property of this contract's landlord with this id."]})
+        raise DomainError(
+            "validation_failed", errors={"property_id": ["No property of this contract's landlord with this id."]}
+        )
     _check_window(fields["window_start"], fields["window_end"])
     _operative(fields.get("operative_id"), contract)
     if fields.get("id") and db.session.get(Visit, fields["id"]) is not None:
@@ -92,7 +99,9 @@ def create_visit(fields: dict, actor: User) -> Visit:
     return visit
 
 
-def reschedule_visit(visit_id: uuid.UUID, window_start: datetime, window_end: datetime, actor: User, version: int | None = None) -> Visit:
+def reschedule_visit(
+    visit_id: uuid.UUID, window_start: datetime, window_end: datetime, actor: User, version: int | None = None
+) -> Visit:
     visit = _managed_visit(visit_id, actor)
     _require_open(visit, version)
     if visit.status != VisitStatus.SCHEDULED:
@@ -104,7 +113,9 @@ def reschedule_visit(visit_id: uuid.UUID, window_start: datetime, window_end: da
     return visit
 
 
-def reassign_visit(visit_id: uuid.UUID, operative_id: uuid.UUID | None, actor: User, version: int | None = None) -> Visit:
+def reassign_visit(
+    visit_id: uuid.UUID, operative_id: uuid.UUID | None, actor: User, version: int | None = None
+) -> Visit:
     visit = _managed_visit(visit_id, actor)
     _require_open(visit, version)
     if visit.operative_id == operative_id:

@@ -1,0 +1,4 @@
+"""reportlab drawings of Doorstep's documents: badge card, calling card, visit report.
+
+Draws plain data objects and never touches the database (DESIGN §1, §6).
+"""
