@@ -31,11 +31,20 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from server import auth, unit_of_work
+    from server import auth, database, unit_of_work
     from server.extensions import db, limiter, migrate, passwords
+    from server.models.base import render_migration_type
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    database.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        compare_type=True,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        render_item=render_migration_type,
+    )
     passwords.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)

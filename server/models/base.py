@@ -64,3 +64,10 @@ class VersionMixin:
 
     def bump(self) -> None:
         self.version += 1
+
+
+def render_migration_type(kind: str, obj, _autogen_context):
+    """Write UTCDateTime into migrations as the plain type it stores, so they never import app code."""
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
