@@ -3,7 +3,7 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")  # noqa: S104 -- behind the load balancer, in a container
+bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 worker_class = "gthread"

@@ -1,0 +1,159 @@
+"""Valid objects with unique defaults; a test overrides only what it is about.
+
+Factories write rows directly (flushed into the test's transaction), without the services' change
+log: they set the scene. Tests of behaviour call the services or the API.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from server.extensions import db, passwords
+from server.models import (
+    Contract,
+    Household,
+    Organisation,
+    OrganisationKind,
+    Property,
+    Region,
+    Role,
+    User,
+    Visit,
+    VisitStatus,
+)
+from server.models.base import utcnow
+from server.schemas.standards import validated_standards
+
+PASSWORD = "correct horse battery"
+_serial = itertools.count(1)
+_password_hash = None
+
+
+def _next() -> int:
+    return next(_serial)
+
+
+def _add(record):
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def password_hash() -> str:
+    global _password_hash
+    if _password_hash is None:
+        _password_hash = passwords.hash(PASSWORD)
+    return _password_hash
+
+
+def organisation(kind: OrganisationKind = OrganisationKind.CONTRACTOR, **fields) -> Organisation:
+    n = _next()
+    defaults = dict(
+        kind=kind,
+        name=f"{kind.value.title()} {n}",
+        region=Region.ENGLAND_WALES,
+        phone_office=f"0300 000 {n:04d}",
+        phone_out_of_hours=f"0800 000 {n:04d}",
+    )
+    return _add(Organisation(**{**defaults, **fields}))
+
+
+def landlord(**fields) -> Organisation:
+    return organisation(OrganisationKind.LANDLORD, **fields)
+
+
+def contractor(**fields) -> Organisation:
+    return organisation(OrganisationKind.CONTRACTOR, **fields)
+
+
+def contract(landlord_org: Organisation, contractor_org: Organisation, **fields) -> Contract:
+    defaults = dict(reference=f"C-{_next()}", name="Responsive repairs", standards=validated_standards({}))
+    return _add(Contract(landlord_id=landlord_org.id, contractor_id=contractor_org.id, **{**defaults, **fields}))
+
+
+def user(org: Organisation | None, role: Role = Role.OPERATIVE, **fields) -> User:
+    n = _next()
+    defaults = dict(
+        email=f"{role.value}{n}@example.org", name=f"{role.value.title()} {n}", password_hash=password_hash()
+    )
+    return _add(User(organisation_id=org.id if org else None, role=role, **{**defaults, **fields}))
+
+
+def platform_admin(**fields) -> User:
+    return user(None, Role.PLATFORM_ADMIN, **fields)
+
+
+def home(landlord_org: Organisation, household: dict | None = None, **fields) -> Property:
+    """A property with its household."""
+    n = _next()
+    defaults = dict(uprn=f"{100000 + n}", house=str(n), street="Mill Road", town="Bury St Edmunds", postcode="IP33 3AA")
+    prop = _add(Property(landlord_id=landlord_org.id, **{**defaults, **fields}))
+    _add(Household(property_id=prop.id, tenant_name=f"Tenant {n}", **(household or {})))
+    db.session.refresh(prop)
+    return prop
+
+
+def visit(contract_: Contract, prop: Property, operative: User | None, **fields) -> Visit:
+    start = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    defaults = dict(
+        repair_reference=f"R-{_next()}",
+        window_start=start,
+        window_end=start + timedelta(hours=2),
+        status=VisitStatus.SCHEDULED,
+    )
+    return _add(
+        Visit(
+            contract_id=contract_.id,
+            property_id=prop.id,
+            operative_id=operative.id if operative else None,
+            **{**defaults, **fields},
+        )
+    )
+
+
+@dataclass
+class Side:
+    """One organisation pair on a contract, with a person in every role and a booked visit."""
+
+    landlord: Organisation
+    contractor: Organisation
+    contract: Contract
+    landlord_admin: User
+    landlord_manager: User
+    contractor_admin: User
+    contractor_manager: User
+    operative: User
+    other_operative: User
+    home: Property
+    visit: Visit
+
+    @classmethod
+    def build(cls) -> "Side":
+        land, con = landlord(), contractor()
+        agreement = contract(land, con)
+        operative = user(con, Role.OPERATIVE)
+        prop = home(land)
+        return cls(
+            landlord=land,
+            contractor=con,
+            contract=agreement,
+            landlord_admin=user(land, Role.ADMIN),
+            landlord_manager=user(land, Role.MANAGER),
+            contractor_admin=user(con, Role.ADMIN),
+            contractor_manager=user(con, Role.MANAGER),
+            operative=operative,
+            other_operative=user(con, Role.OPERATIVE),
+            home=prop,
+            visit=visit(agreement, prop, operative),
+        )
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    platform_admin: User
+
+    @classmethod
+    def build(cls) -> "World":
+        return cls(a=Side.build(), b=Side.build(), platform_admin=platform_admin())
