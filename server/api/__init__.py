@@ -1,5 +1,7 @@
 """The JSON API under /api/v1, documented at /api/v1/openapi.json from the schemas that validate it."""
 
+import swagger_ui_bundle
+from flask import Blueprint
 from flask_smorest import Api
 
 from server import errors
@@ -19,7 +21,16 @@ def init_app(app) -> None:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Served from the installed swagger-ui-bundle, so the docs work with no route to a CDN.
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
+    )
+    app.register_blueprint(
+        Blueprint(
+            "docs_assets",
+            __name__,
+            static_folder=swagger_ui_bundle.swagger_ui_path,
+            static_url_path="/api/v1/docs/assets",
+        )
     )
     api = DoorstepApi(
         app,

@@ -120,9 +120,9 @@ def reassign_visit(
     _require_open(visit, version)
     if visit.operative_id == operative_id:
         return visit
-    _operative(operative_id, visit.contract)
+    operative = _operative(operative_id, visit.contract)
     previous = visit.operative_id
-    visit.operative_id = operative_id
+    visit.operative = operative  # the relationship, so the loaded operative changes with the id
     visit.bump()
     sync.visit_changed(visit, previous_operative_id=previous)
     return visit
