@@ -218,17 +218,15 @@ def test_a_completed_visit_cannot_be_cancelled(client, world, auth_headers):
     world.a.visit.status = VisitStatus.COMPLETED
     db.session.flush()
 
-    response = client.post(
-        f"/api/v1/visits/{world.a.visit.id}/cancel", json={"reason": "x"}, headers=auth_headers(world.a.contractor_admin)
-    )
+    url = f"/api/v1/visits/{world.a.visit.id}/cancel"
+
+    response = client.post(url, json={"reason": "Duplicate booking"}, headers=auth_headers(world.a.contractor_admin))
 
     assert response.status_code == 409
     assert response.json["code"] == "invalid_transition"
 
 
-def test_the_doorstep_password_is_released_to_the_assigned_operative_on_the_day_and_logged(
-    client, world, auth_headers
-):
+def test_the_doorstep_password_is_released_to_the_assigned_operative_on_the_day_and_logged(client, world, auth_headers):
     client.patch(
         f"/api/v1/households/{world.a.home.household.id}",
         json={"doorstep_password": "bluebell"},
