@@ -1,6 +1,7 @@
 """The offline-sync engine: change log, scope, cursor and idempotent apply. No Flask routes here."""
 
-from sync.changelog import Change, Op, Scope, record
+from server.models.changes import Change, Op, Scope
+from sync.changelog import record
 from sync.scope import contract_changed, household_changed, property_changed, user_changed, visit_changed
 
 __all__ = [

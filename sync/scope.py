@@ -7,11 +7,12 @@ from flask import current_app
 
 from server.extensions import db
 from server.models.base import utcnow
+from server.models.changes import Op, Scope
 from server.models.contracts import Contract
 from server.models.properties import Household, Property
 from server.models.users import Role, User
 from server.models.visits import Visit, VisitStatus
-from sync.changelog import Op, Scope, record
+from sync.changelog import record
 
 
 def _horizon():
