@@ -5,9 +5,12 @@ from flask import Blueprint
 from flask_smorest import Api
 
 from server import errors
+from server.schemas.common import ProblemSchema
 
 
 class DoorstepApi(Api):
+    ERROR_SCHEMA = ProblemSchema  # documents every error response as the problem+json body
+
     def handle_http_exception(self, error):
         """Answer in problem+json, as every other error (not flask-smorest's own body)."""
         return errors.from_http_exception(error)
