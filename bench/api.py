@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from server import create_app, demo  # noqa: E402
-from server.extensions import db  # noqa: E402
-from server.models.base import utcnow  # noqa: E402
+from server import create_app, demo
+from server.extensions import db
+from server.models.base import utcnow
 
 
 def _timed(call, n: int) -> list[float]:

@@ -73,6 +73,7 @@ def load(instance_path: str, env=os.environ) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "JWT_ACCESS_TOKEN_EXPIRES": int(env.get("JWT_ACCESS_TOKEN_SECONDS", 15 * 60)),
         "JWT_REFRESH_TOKEN_EXPIRES": int(env.get("JWT_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)),
+        "REFRESH_RETRY_GRACE_SECONDS": int(env.get("REFRESH_RETRY_GRACE_SECONDS", 30)),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute;50 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),

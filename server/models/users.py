@@ -58,6 +58,10 @@ class DeviceSession(IdMixin, db.Model):
     device_id: Mapped[str | None] = mapped_column(sa.String(100))
     # Only the newest refresh token of a session is good; an older one coming back means theft.
     refresh_jti: Mapped[str] = mapped_column(sa.String(64))
+    # The token the newest one replaced, still good for a short grace: a tablet on a flaky network
+    # may send a refresh, lose the answer, and retry with the same token.
+    previous_refresh_jti: Mapped[str | None] = mapped_column(sa.String(64))
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

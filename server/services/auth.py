@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,9 +33,11 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def _issue(user: User, session: DeviceSession) -> Tokens:
+def _issue(user: User, session: DeviceSession, now: datetime, retry: bool = False) -> Tokens:
     claims = {"sid": str(session.id)}
     refresh = create_refresh_token(identity=str(user.id), additional_claims=claims)
+    if not retry:  # a retry keeps the token it retried with as the previous one
+        session.previous_refresh_jti, session.rotated_at = session.refresh_jti or None, now
     session.refresh_jti = get_jti(refresh)
     return Tokens(
         access_token=create_access_token(identity=str(user.id), additional_claims=claims),
@@ -60,17 +62,24 @@ def login(email: str, password: str, device_id: str | None, now: datetime) -> To
         id=uuid.uuid4(), user=user, device_id=device_id, refresh_jti="", created_at=now, last_used_at=now
     )
     db.session.add(session)
-    return _issue(user, session)
+    return _issue(user, session, now)
+
+
+def _is_retry(session: DeviceSession, jti: str, now: datetime) -> bool:
+    """The token just replaced, back within the grace: its answer was lost on the way, not stolen."""
+    grace = timedelta(seconds=current_app.config["REFRESH_RETRY_GRACE_SECONDS"])
+    return jti == session.previous_refresh_jti and session.rotated_at is not None and now - session.rotated_at <= grace
 
 
 def refresh(user: User, session: DeviceSession, jti: str, now: datetime) -> Tokens:
-    """Rotate the refresh token; an old one coming back signs the device out."""
-    if jti != session.refresh_jti:
+    """Rotate the refresh token; an old one coming back (after the retry grace) signs the device out."""
+    retry = _is_retry(session, jti, now)
+    if jti != session.refresh_jti and not retry:
         revoke_session(session, now, reason="refresh_token_reused")
         keep_on_failure()
         raise DomainError("refresh_token_reused")
     session.last_used_at = now
-    return _issue(user, session)
+    return _issue(user, session, now, retry=retry)
 
 
 def revoke_session(session: DeviceSession, now: datetime, reason: str) -> None:
