@@ -20,7 +20,7 @@ class Property(IdMixin, TimestampMixin, VersionMixin, db.Model):
     town: Mapped[str] = mapped_column(sa.String(100))
     postcode: Mapped[str] = mapped_column(sa.String(10), index=True)  # normalised: upper case, one space
 
-    household: Mapped["Household | None"] = relationship(back_populates="property", uselist=False)
+    household: Mapped["Household | None"] = relationship(back_populates="property", uselist=False, lazy="joined")
 
 
 class Household(IdMixin, TimestampMixin, VersionMixin, db.Model):
