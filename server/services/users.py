@@ -40,7 +40,11 @@ def create_user(fields: dict, actor: User) -> User:
         require_role(actor, Role.PLATFORM_ADMIN)
         organisation_id = None
     else:
-        if organisation_id is None or db.session.get(Organisation, organisation_id) is None:
+        if not is_platform_admin(actor):
+            require_role(actor, Role.ADMIN)
+        # An organisation the actor cannot see is answered as if it did not exist.
+        known = visible(actor, Organisation).where(Organisation.id == organisation_id)
+        if organisation_id is None or db.session.scalar(known) is None:
             raise DomainError(
                 "validation_failed", errors={"organisation_id": ["Name the organisation this user belongs to."]}
             )

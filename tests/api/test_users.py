@@ -53,14 +53,25 @@ def test_an_email_already_taken_is_a_conflict(client, world, auth_headers):
     assert response.json["code"] == "already_exists"
 
 
-def test_an_admin_cannot_add_users_to_another_organisation(client, world, auth_headers):
+def test_an_admin_cannot_add_users_to_a_partner_organisation(client, world, auth_headers):
+    response = client.post(
+        "/api/v1/users",
+        json=_new_user(organisation_id=str(world.a.landlord.id)),
+        headers=auth_headers(world.a.contractor_admin),
+    )
+
+    assert response.status_code == 403
+
+
+def test_another_organisation_is_answered_as_unknown(client, world, auth_headers):
     response = client.post(
         "/api/v1/users",
         json=_new_user(organisation_id=str(world.b.contractor.id)),
         headers=auth_headers(world.a.contractor_admin),
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 422
+    assert "organisation_id" in response.json["errors"]
 
 
 def test_a_short_password_is_refused(client, world, auth_headers):

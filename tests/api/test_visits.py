@@ -226,7 +226,10 @@ def test_a_completed_visit_cannot_be_cancelled(client, world, auth_headers):
     assert response.json["code"] == "invalid_transition"
 
 
-def test_the_doorstep_password_is_released_to_the_assigned_operative_on_the_day_and_logged(client, world, auth_headers):
+def test_the_doorstep_password_is_released_to_the_assigned_operative_on_the_day_and_logged(
+    client, world, auth_headers, now
+):
+    world.a.visit.window_start, world.a.visit.window_end = now, now + timedelta(hours=2)  # today in London
     client.patch(
         f"/api/v1/households/{world.a.home.household.id}",
         json={"doorstep_password": "bluebell"},
