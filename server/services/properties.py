@@ -76,7 +76,9 @@ def _apply_household(household: Household, fields: dict) -> None:
 
 def create_household(fields: dict, actor: User) -> Household:
     _require_landlord_admin(actor)
-    prop = get_visible(actor, Property, fields.pop("property_id"))
+    prop = db.session.scalar(visible(actor, Property).where(Property.id == fields.pop("property_id")))
+    if prop is None:  # a body naming a record the actor cannot see: as if it did not exist
+        raise DomainError("validation_failed", errors={"property_id": ["No property of yours with this id."]})
     if prop.household is not None:
         raise DomainError(
             "already_exists", errors={"property_id": ["This property already has a household; update it."]}

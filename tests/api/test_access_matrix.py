@@ -438,7 +438,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     ("POST", "/households"): Route(create_household, {
         "own":               (403, 403, 403, 403, 403, 201, 403),
-        "foreign":           (403, 403, 403, 403, 403, 404, 403),
+        "foreign":           (403, 403, 403, 403, 403, 422, 403),
     }),
     ("GET", "/households/<uuid:household_id>"): Route(get_household, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
