@@ -1,11 +1,23 @@
 """The JSON API under /api/v1, documented at /api/v1/openapi.json from the schemas that validate it."""
 
+import flask
+import flask_smorest
 import swagger_ui_bundle
-from flask import Blueprint
 from flask_smorest import Api
+from webargs.flaskparser import FlaskParser
 
 from server import errors
 from server.schemas.common import ProblemSchema
+
+
+class StrictParser(FlaskParser):
+    """Query parameters follow the schema's `unknown` (RAISE), as bodies do: a typo is an error."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
 
 
 class DoorstepApi(Api):
@@ -28,7 +40,7 @@ def init_app(app) -> None:
         OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
     )
     app.register_blueprint(
-        Blueprint(
+        flask.Blueprint(
             "docs_assets",
             __name__,
             static_folder=swagger_ui_bundle.swagger_ui_path,

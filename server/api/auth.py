@@ -1,7 +1,7 @@
 from flask import current_app, request
 from flask_jwt_extended import get_jwt
-from flask_smorest import Blueprint
 
+from server.api import Blueprint
 from server.auth import actor, authenticated, device_session, refresh_token_required
 from server.extensions import limiter
 from server.models.base import utcnow

@@ -1,7 +1,6 @@
 import uuid
 
-from flask_smorest import Blueprint
-
+from server.api import Blueprint
 from server.auth import actor, authenticated
 from server.models import Contract
 from server.schemas.common import PageArgsSchema, page_of
