@@ -38,17 +38,15 @@ def create_admin(email: str, password: str, name: str) -> None:
 @with_appcontext
 def seed_demo(as_json: bool) -> None:
     """Build the demo world (once); print it, with how to sign in."""
-    if demo.is_seeded():
-        world = demo.load()
-        created = False
-    else:
+    created = not demo.is_seeded()
+    if created:
         try:
-            world = demo.seed(utcnow())
+            demo.seed(utcnow())
         except DomainError as exc:
             db.session.rollback()
             raise click.ClickException(f"could not seed the demo: {exc.detail or exc.code}") from exc
         db.session.commit()
-        created = True
+    world = demo.load()
     if as_json:
         click.echo(json.dumps(demo.as_json(world), indent=2))
         return
