@@ -7,6 +7,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.errors import DomainError
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -64,6 +66,21 @@ class VersionMixin:
 
     def bump(self) -> None:
         self.version += 1
+
+    def expect_version(self, version: int | None) -> None:
+        """Refuse a write based on an older read (409 conflict); no version given, no check."""
+        if version is not None and version != self.version:
+            raise DomainError(
+                "conflict",
+                f"This record is at version {self.version}; reload it and try again.",
+                current_version=self.version,
+            )
+
+    def apply(self, fields: dict) -> None:
+        """Set the given attributes, as one new version."""
+        for key, value in fields.items():
+            setattr(self, key, value)
+        self.bump()
 
 
 def render_migration_type(kind: str, obj, _autogen_context):

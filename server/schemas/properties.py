@@ -20,15 +20,18 @@ class Postcode(fields.String):
         return f"{match[1]} {match[2]}"
 
 
-class PropertySchema(Schema):
+class AddressSchema(Schema):
     id = fields.UUID()
-    landlord_id = fields.UUID()
     uprn = fields.String(allow_none=True)
-    house = fields.String()
+    house = fields.String(metadata={"description": "Number or name."})
     street = fields.String()
     locality = fields.String(allow_none=True)
     town = fields.String()
     postcode = fields.String()
+
+
+class PropertySchema(AddressSchema):
+    landlord_id = fields.UUID()
     version = fields.Integer()
     household_id = fields.Function(lambda p: str(p.household.id) if p.household else None)
 

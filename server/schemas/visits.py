@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from server.models import VisitKind, VisitStatus
 from server.schemas.common import PageArgsSchema, StrictSchema, VersionedSchema, text
+from server.schemas.properties import AddressSchema
 
 
 class VisitHouseholdSchema(Schema):
@@ -16,14 +17,7 @@ class VisitHouseholdSchema(Schema):
     has_doorstep_password = fields.Boolean()
 
 
-class VisitPropertySchema(Schema):
-    id = fields.UUID()
-    uprn = fields.String(allow_none=True)
-    house = fields.String()
-    street = fields.String()
-    locality = fields.String(allow_none=True)
-    town = fields.String()
-    postcode = fields.String()
+class VisitPropertySchema(AddressSchema):
     household = fields.Nested(VisitHouseholdSchema, allow_none=True)
 
 

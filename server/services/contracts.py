@@ -57,13 +57,10 @@ def update_contract(contract_id: uuid.UUID, fields: dict, actor: User) -> Contra
         require_role(actor, Role.ADMIN)
         if actor.organisation_id != contract.landlord_id:
             raise DomainError("forbidden", "Only the landlord's admins set a contract's standards.")
-    if "version" in fields and fields.pop("version") != contract.version:
-        raise DomainError("conflict", f"The contract is at version {contract.version}.")
+    contract.expect_version(fields.pop("version", None))
     if "standards" in fields:
         fields["standards"] = _standards(fields["standards"], base=contract.standards)
-    for key, value in fields.items():
-        setattr(contract, key, value)
-    contract.bump()
+    contract.apply(fields)
     db.session.flush()
     sync.contract_changed(contract)
     return contract

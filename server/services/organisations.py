@@ -47,9 +47,7 @@ def update_organisation(organisation_id: uuid.UUID, fields: dict, actor: User) -
                 raise DomainError("forbidden", f"Ask the platform admin to change {platform_only!r}.")
     if "name" in fields:
         _check_name_free(fields["name"], exclude=organisation.id)
-    for key, value in fields.items():
-        setattr(organisation, key, value)
-    organisation.bump()
+    organisation.apply(fields)
     db.session.flush()
     for contract in organisation_contracts(organisation):
         sync.contract_changed(contract)  # the phones and branding ride on the contract for devices

@@ -51,19 +51,12 @@ def create_property(fields: dict, actor: User) -> Property:
 def update_property(property_id: uuid.UUID, fields: dict, actor: User) -> Property:
     prop = get_visible(actor, Property, property_id)
     _require_landlord_admin(actor)
-    _check_version(prop, fields)
+    prop.expect_version(fields.pop("version", None))
     _check_uprn_free(fields.get("uprn"), exclude=prop.id)
-    for key, value in fields.items():
-        setattr(prop, key, value)
-    prop.bump()
+    prop.apply(fields)
     db.session.flush()
     sync.property_changed(prop)
     return prop
-
-
-def _check_version(record, fields: dict) -> None:
-    if "version" in fields and fields.pop("version") != record.version:
-        raise DomainError("conflict", f"The record is at version {record.version}; reload it and try again.")
 
 
 def _apply_household(household: Household, fields: dict) -> None:
@@ -94,7 +87,7 @@ def create_household(fields: dict, actor: User) -> Household:
 def update_household(household_id: uuid.UUID, fields: dict, actor: User) -> Household:
     household = get_visible_household(actor, household_id)
     _require_landlord_admin(actor)
-    _check_version(household, fields)
+    household.expect_version(fields.pop("version", None))
     _apply_household(household, fields)
     household.bump()
     db.session.flush()

@@ -75,9 +75,7 @@ def update_user(user_id: uuid.UUID, fields: dict, actor: User, now: datetime) ->
     if "password" in fields:
         user.password_hash = passwords.hash(fields.pop("password"))
         auth.revoke_all_sessions(user, now, reason="password_changed")
-    for key, value in fields.items():
-        setattr(user, key, value)
-    user.bump()
+    user.apply(fields)
     db.session.flush()
     sync.user_changed(user)
     return user

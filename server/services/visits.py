@@ -52,15 +52,6 @@ def _check_window(start: datetime, end: datetime) -> None:
         raise DomainError("validation_failed", errors={"window_end": ["The window must end after it starts."]})
 
 
-def _check_version(visit: Visit, version: int | None) -> None:
-    if version is not None and version != visit.version:
-        raise DomainError(
-            "conflict",
-            f"The visit is at version {visit.version}; reload it and try again.",
-            current_version=visit.version,
-        )
-
-
 def _managed_visit(visit_id: uuid.UUID, actor: User) -> Visit:
     visit = get_visible(actor, Visit, visit_id)
     _require_manager(actor)
@@ -68,7 +59,7 @@ def _managed_visit(visit_id: uuid.UUID, actor: User) -> Visit:
 
 
 def _require_open(visit: Visit, version: int | None) -> None:
-    _check_version(visit, version)
+    visit.expect_version(version)
     if visit.status not in OPEN_STATUSES:
         raise DomainError("invalid_transition", f"The visit is {visit.status.value}; it can no longer be changed.")
 
