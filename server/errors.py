@@ -7,7 +7,8 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
-PROBLEM_BASE = "https://doorstep.example/problems/"
+# A URN names each problem type without pretending to be a page one could open.
+PROBLEM_BASE = "urn:doorstep:problem:"
 
 # The stable error codes, a line each: code -> (HTTP status, title).
 CODES = {

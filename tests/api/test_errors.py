@@ -102,7 +102,14 @@ def test_an_unknown_path_is_a_problem(client):
 
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
-    assert response.json["code"] == "not_found"
+    assert response.json == {
+        "type": "urn:doorstep:problem:not_found",
+        "title": "Not found",
+        "status": 404,
+        "code": "not_found",
+        "detail": response.json["detail"],
+        "instance": "/api/v1/nothing-here",
+    }
 
 
 def test_a_wrong_method_names_the_allowed_ones(client):
