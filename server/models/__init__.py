@@ -1,8 +1,13 @@
 """Every model, imported so that the metadata (and Alembic) sees the whole schema."""
 
+from server.models.attachments import Attachment, AttachmentKind
 from server.models.audit import SensitiveRead
 from server.models.changes import Change
+from server.models.checklists import ChecklistTemplate, VisitReport
+from server.models.compensation import CompensationClaim
+from server.models.concerns import SENSITIVE_CATEGORIES, Concern, ConcernCategory, Severity
 from server.models.contracts import Contract
+from server.models.no_access import NoAccessAttempt
 from server.models.organisations import Organisation, OrganisationKind, Region
 from server.models.properties import Household, Property
 from server.models.users import DeviceSession, Role, User
@@ -10,18 +15,28 @@ from server.models.visits import OPEN_STATUSES, Visit, VisitKind, VisitStatus
 
 __all__ = [
     "OPEN_STATUSES",
+    "SENSITIVE_CATEGORIES",
+    "Attachment",
+    "AttachmentKind",
     "Change",
+    "ChecklistTemplate",
+    "CompensationClaim",
+    "Concern",
+    "ConcernCategory",
     "Contract",
     "DeviceSession",
     "Household",
+    "NoAccessAttempt",
     "Organisation",
     "OrganisationKind",
     "Property",
     "Region",
     "Role",
     "SensitiveRead",
+    "Severity",
     "User",
     "Visit",
     "VisitKind",
+    "VisitReport",
     "VisitStatus",
 ]

@@ -46,9 +46,13 @@ class Visit(IdMixin, TimestampMixin, VersionMixin, db.Model):
     window_end: Mapped[datetime] = mapped_column(UTCDateTime)
     planned_works_notice_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[VisitStatus] = enum_column(VisitStatus, "visit_status", default=VisitStatus.SCHEDULED, index=True)
+    # Server times; what the tablet's clock said is kept beside them but never trusted.
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     id_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_id_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
     notes: Mapped[str | None] = mapped_column(sa.Text)  # the office's note for the operative
 
