@@ -24,7 +24,7 @@ from server.models import (
     VisitStatus,
 )
 from server.schemas.standards import validated_standards
-from server.services import properties, visits
+from server.services import checklists, properties, visits
 
 PASSWORD = "doorstep-demo"
 
@@ -195,6 +195,7 @@ def seed(now: datetime) -> None:
         db.session.add(contract)
         db.session.flush()
         sync.contract_changed(contract)
+        checklists.add_default_template(contract)
         contracts[reference] = contract
 
     password_hash = passwords.hash(PASSWORD)

@@ -2,16 +2,26 @@
 
 from server.models.changes import Change, Op, Scope
 from sync.changelog import record
-from sync.scope import contract_changed, household_changed, property_changed, user_changed, visit_changed
+from sync.scope import (
+    checklist_template_changed,
+    contract_changed,
+    household_changed,
+    property_changed,
+    user_changed,
+    visit_changed,
+    visit_record_changed,
+)
 
 __all__ = [
     "Change",
     "Op",
     "Scope",
+    "checklist_template_changed",
     "contract_changed",
     "household_changed",
     "property_changed",
     "record",
     "user_changed",
     "visit_changed",
+    "visit_record_changed",
 ]

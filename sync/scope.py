@@ -86,3 +86,12 @@ def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None) 
 
     if visit.status != VisitStatus.CANCELLED and (moved or visit.version == 1):
         _record_home(prop, [scope])
+
+
+def checklist_template_changed(template, contract: Contract) -> None:
+    record("checklist_template", template.id, template.version, [Scope(contract.landlord_id, contract.contractor_id)])
+
+
+def visit_record_changed(entity: str, record_id: uuid.UUID, version: int, visit: Visit) -> None:
+    """A record that belongs to a visit (report, concern, no-access attempt) goes where the visit goes."""
+    record(entity, record_id, version, [_visit_scope(visit)])

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from server.extensions import db, passwords
 from server.models import (
+    ChecklistTemplate,
     Contract,
     Household,
     Organisation,
@@ -23,6 +24,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.schemas.standards import validated_standards
+from server.services.checklists import DEFAULT_ITEMS, validated_items
 
 PASSWORD = "correct horse battery"
 _serial = itertools.count(1)
@@ -67,8 +69,11 @@ def contractor(**fields) -> Organisation:
 
 
 def contract(landlord_org: Organisation, contractor_org: Organisation, **fields) -> Contract:
+    """A contract with the default checklist as its version 1."""
     defaults = dict(reference=f"C-{_next()}", name="Responsive repairs", standards=validated_standards({}))
-    return _add(Contract(landlord_id=landlord_org.id, contractor_id=contractor_org.id, **{**defaults, **fields}))
+    agreement = _add(Contract(landlord_id=landlord_org.id, contractor_id=contractor_org.id, **{**defaults, **fields}))
+    _add(ChecklistTemplate(contract_id=agreement.id, version=1, items=validated_items(DEFAULT_ITEMS)))
+    return agreement
 
 
 def user(org: Organisation | None, role: Role = Role.OPERATIVE, **fields) -> User:

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.base import IdMixin, UTCDateTime, utcnow
@@ -34,3 +34,5 @@ class VisitReport(IdMixin, db.Model):
     # What the tablet's clock said; kept beside the server's time, never trusted.
     device_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+
+    template: Mapped[ChecklistTemplate] = relationship(lazy="joined")

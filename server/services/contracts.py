@@ -10,6 +10,7 @@ from server.errors import DomainError
 from server.extensions import db
 from server.models import Contract, Organisation, OrganisationKind, Role, User
 from server.schemas.standards import validated_standards
+from server.services import checklists
 from server.services.access import get_visible, is_platform_admin, require_role, visible
 from server.services.pages import Page, paginate
 
@@ -47,6 +48,7 @@ def create_contract(fields: dict, actor: User) -> Contract:
     db.session.add(contract)
     db.session.flush()
     sync.contract_changed(contract)
+    checklists.add_default_template(contract)
     return contract
 
 
