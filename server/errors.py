@@ -27,6 +27,7 @@ CODES = {
     "conflict": (409, "The record has changed since you read it"),
     "already_exists": (409, "A record with these details already exists"),
     "invalid_transition": (409, "The record is not in a state that allows this"),
+    "already_reported": (409, "This visit's report is already in, with other answers; the first one is kept"),
     "payload_too_large": (413, "The request body is too large"),
     "unsupported_media_type": (415, "Send the body as application/json"),
     "validation_failed": (422, "Some fields are not valid"),

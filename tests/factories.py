@@ -11,6 +11,8 @@ from datetime import timedelta
 from server.extensions import db, passwords
 from server.models import (
     ChecklistTemplate,
+    Concern,
+    ConcernCategory,
     Contract,
     Household,
     Organisation,
@@ -18,6 +20,7 @@ from server.models import (
     Property,
     Region,
     Role,
+    Severity,
     User,
     Visit,
     VisitStatus,
@@ -162,3 +165,30 @@ class World:
     @classmethod
     def build(cls) -> "World":
         return cls(a=Side.build(), b=Side.build(), platform_admin=platform_admin())
+
+
+def concern(visit_: Visit, raised_by: User, **fields) -> Concern:
+    defaults = dict(
+        category=ConcernCategory.PROPERTY_DEFECT,
+        severity=Severity.ROUTINE,
+        description="Loose stair rail on the first-floor landing",
+        due_at=utcnow() + timedelta(days=14),
+    )
+    return _add(Concern(visit_id=visit_.id, raised_by=raised_by.id, **{**defaults, **fields}))
+
+
+def answers_for(household: Household | None = None) -> dict:
+    """A complete, valid set of answers to the default checklist (no damage, no signature)."""
+    answers = {
+        "uniform_with_company_name": True,
+        "overshoes_and_dust_sheets": True,
+        "consent_before_facilities": True,
+        "ppe_and_safety_advice": True,
+        "damage_caused": False,
+        "cleaned_up": True,
+        "tenant_signed": False,
+        "no_signature_reason": "tenant_declined",
+    }
+    if household is not None and household.lone_worker:
+        answers["lone_worker_notice_followed"] = True
+    return answers

@@ -3,10 +3,11 @@ import uuid
 from server.api import Blueprint
 from server.auth import actor, authenticated
 from server.models import Contract
+from server.schemas.checklists import ChecklistItemsSchema, ChecklistTemplateSchema
 from server.schemas.common import PageArgsSchema, page_of
 from server.schemas.contracts import ContractCreateSchema, ContractSchema, ContractUpdateSchema
 from server.schemas.visits import VisitOperativeSchema
-from server.services import contracts
+from server.services import checklists, contracts
 from server.services.access import get_visible
 
 bp = Blueprint("contracts", __name__, description="Contracts and their service standards.")
@@ -56,3 +57,20 @@ def list_contract_operatives(args, contract_id: uuid.UUID):
     """The contractor's active operatives a visit on this contract can be assigned to."""
     page = contracts.contract_operatives(contract_id, actor(), args["page"], args["per_page"])
     return {"items": page.items, "meta": page.meta}
+
+
+@bp.get("/contracts/<uuid:contract_id>/checklist")
+@authenticated
+@bp.response(200, ChecklistTemplateSchema)
+def get_checklist(contract_id: uuid.UUID):
+    """The checklist operatives fill in on this contract now."""
+    return checklists.contract_template(contract_id, actor())
+
+
+@bp.post("/contracts/<uuid:contract_id>/checklist")
+@authenticated
+@bp.arguments(ChecklistItemsSchema)
+@bp.response(201, ChecklistTemplateSchema)
+def publish_checklist(body, contract_id: uuid.UUID):
+    """Publish a new version of the checklist (landlord admins); reports keep the version they used."""
+    return checklists.publish_template(contract_id, body["items"], actor())

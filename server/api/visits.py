@@ -2,20 +2,25 @@ import uuid
 
 from server.api import Blueprint
 from server.auth import actor, authenticated
-from server.models import Visit
 from server.models.base import utcnow
+from server.schemas.checklists import ReportCreateSchema, ReportSchema
 from server.schemas.common import page_of
+from server.schemas.concerns import ConcernCreateSchema, ConcernSchema
 from server.schemas.visits import (
     CancelSchema,
     DoorstepPasswordSchema,
+    FieldEventSchema,
+    MissedSchema,
+    NoAccessCreateSchema,
+    NoAccessSchema,
     ReassignSchema,
     RescheduleSchema,
     VisitCreateSchema,
+    VisitDetailSchema,
     VisitQueryArgsSchema,
     VisitSchema,
 )
-from server.services import properties, visits
-from server.services.access import get_visible
+from server.services import concerns, properties, visits
 
 bp = Blueprint("visits", __name__, description="Booked visits to tenants' homes.")
 
@@ -42,9 +47,10 @@ def create_visit(body):
 
 @bp.get("/visits/<uuid:visit_id>")
 @authenticated
-@bp.response(200, VisitSchema)
+@bp.response(200, VisitDetailSchema)
 def get_visit(visit_id: uuid.UUID):
-    return get_visible(actor(), Visit, visit_id)
+    """A visit with its checklist, report, no-access record, and which standards it met."""
+    return visits.visit_detail(visit_id, actor(), now=utcnow())
 
 
 @bp.post("/visits/<uuid:visit_id>/reschedule")
@@ -80,3 +86,65 @@ def cancel_visit(body, visit_id: uuid.UUID):
 def get_doorstep_password(visit_id: uuid.UUID):
     """The household's doorstep password, for the assigned operative on the visit day (logged)."""
     return {"doorstep_password": properties.release_doorstep_password(visit_id, actor(), now=utcnow())}
+
+
+@bp.post("/visits/<uuid:visit_id>/arrive")
+@authenticated
+@bp.arguments(FieldEventSchema)
+@bp.response(200, VisitSchema)
+def arrive(body, visit_id: uuid.UUID):
+    """The assigned operative is at the door (server time recorded; the tablet's kept beside it)."""
+    return visits.arrive(visit_id, actor(), now=utcnow(), recorded_at=body.get("recorded_at"))
+
+
+@bp.post("/visits/<uuid:visit_id>/id-shown")
+@authenticated
+@bp.arguments(FieldEventSchema)
+@bp.response(200, VisitSchema)
+def show_id(body, visit_id: uuid.UUID):
+    """The operative showed their ID card before going in."""
+    return visits.show_id(visit_id, actor(), now=utcnow(), recorded_at=body.get("recorded_at"))
+
+
+@bp.post("/visits/<uuid:visit_id>/report")
+@authenticated
+@bp.arguments(ReportCreateSchema)
+@bp.response(201, ReportSchema)
+@bp.alt_response(200, schema=ReportSchema, description="The same report again: nothing changed.")
+def report_visit(body, visit_id: uuid.UUID):
+    """File the checklist answers, completing the visit; answers are checked against its template."""
+    report, created = visits.complete(
+        visit_id, body["answers"], actor(), now=utcnow(), recorded_at=body.get("recorded_at")
+    )
+    return report, 201 if created else 200
+
+
+@bp.post("/visits/<uuid:visit_id>/no-access")
+@authenticated
+@bp.arguments(NoAccessCreateSchema)
+@bp.response(201, NoAccessSchema)
+@bp.alt_response(200, schema=NoAccessSchema, description="Already recorded: the first record stands.")
+def record_no_access(body, visit_id: uuid.UUID):
+    """Nobody answered the door: the wait, a note, and the calling card left."""
+    attempt, created = visits.record_no_access(visit_id, body, actor(), now=utcnow())
+    return attempt, 201 if created else 200
+
+
+@bp.post("/visits/<uuid:visit_id>/missed")
+@authenticated
+@bp.arguments(MissedSchema)
+@bp.response(200, VisitSchema)
+def mark_missed(body, visit_id: uuid.UUID):
+    """The contractor did not turn up (managers); it counts towards compensation."""
+    return visits.mark_missed(visit_id, actor(), now=utcnow(), version=body.get("version"))
+
+
+@bp.post("/visits/<uuid:visit_id>/concerns")
+@authenticated
+@bp.arguments(ConcernCreateSchema)
+@bp.response(201, ConcernSchema)
+@bp.alt_response(200, schema=ConcernSchema, description="The same concern again (same id): nothing changed.")
+def raise_concern(body, visit_id: uuid.UUID):
+    """Raise a concern about the home or household; its due date follows the contract's rules."""
+    concern, created = concerns.raise_concern(visit_id, body, actor(), now=utcnow())
+    return concern, 201 if created else 200

@@ -59,3 +59,5 @@ class Visit(IdMixin, TimestampMixin, VersionMixin, db.Model):
     contract: Mapped[Contract] = relationship(lazy="joined")
     property: Mapped[Property] = relationship(lazy="joined")
     operative: Mapped[User | None] = relationship(lazy="joined")
+    report: Mapped["VisitReport | None"] = relationship(uselist=False, viewonly=True)  # noqa: F821
+    no_access: Mapped["NoAccessAttempt | None"] = relationship(uselist=False, viewonly=True)  # noqa: F821

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.models import VisitKind, VisitStatus
+from server.schemas.checklists import ChecklistTemplateSchema, ReportSchema
 from server.schemas.common import PageArgsSchema, StrictSchema, VersionedSchema, text
 from server.schemas.properties import AddressSchema
 
@@ -38,8 +39,11 @@ class VisitSchema(Schema):
     planned_works_notice_on = fields.Date(allow_none=True)
     status = fields.Enum(VisitStatus, by_value=True)
     arrived_at = fields.AwareDateTime(allow_none=True)
+    device_arrived_at = fields.AwareDateTime(allow_none=True)
     id_shown_at = fields.AwareDateTime(allow_none=True)
+    device_id_shown_at = fields.AwareDateTime(allow_none=True)
     departed_at = fields.AwareDateTime(allow_none=True)
+    missed_at = fields.AwareDateTime(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
     version = fields.Integer()
@@ -83,3 +87,43 @@ class CancelSchema(VersionedSchema):
 
 class DoorstepPasswordSchema(Schema):
     doorstep_password = fields.String(allow_none=True)
+
+
+class StandardResultSchema(Schema):
+    key = fields.String()
+    met = fields.Boolean(allow_none=True, metadata={"description": "Null: not known yet."})
+    reason = fields.String()
+
+
+class NoAccessSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.UUID()
+    attempted_at = fields.AwareDateTime()
+    device_attempted_at = fields.AwareDateTime(allow_none=True)
+    waited_minutes = fields.Integer()
+    required_wait_minutes = fields.Integer()
+    waited_long_enough = fields.Boolean()
+    note = fields.String(allow_none=True)
+    card_left = fields.Boolean()
+    serial = fields.String(attribute="card_serial", metadata={"description": "The calling card's serial."})
+
+
+class VisitDetailSchema(VisitSchema):
+    checklist = fields.Nested(ChecklistTemplateSchema, metadata={"description": "The template the report uses."})
+    report = fields.Nested(ReportSchema, allow_none=True)
+    no_access = fields.Nested(NoAccessSchema, allow_none=True)
+    standards = fields.List(fields.Nested(StandardResultSchema), attribute="standard_results")
+
+
+class FieldEventSchema(StrictSchema):
+    recorded_at = fields.AwareDateTime(metadata={"description": "The tablet's clock; kept, never trusted."})
+
+
+class NoAccessCreateSchema(FieldEventSchema):
+    waited_minutes = fields.Integer(required=True, validate=validate.Range(0, 240))
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    card_left = fields.Boolean(required=True)
+
+
+class MissedSchema(VersionedSchema):
+    pass

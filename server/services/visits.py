@@ -1,12 +1,26 @@
-"""Booking visits: managers of either organisation on a contract create, reschedule, reassign, cancel."""
+"""Visits: managers book, move and cancel them; the assigned operative records them in the field."""
 
+import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
 
 import sync
 from server.errors import DomainError, Forbidden
 from server.extensions import db
-from server.models import OPEN_STATUSES, Contract, Property, Role, User, Visit, VisitStatus
+from server.models import (
+    OPEN_STATUSES,
+    Contract,
+    NoAccessAttempt,
+    Property,
+    Role,
+    User,
+    Visit,
+    VisitReport,
+    VisitStatus,
+)
+from server.services import checklists, standards
 from server.services.access import get_visible, visible
 from server.services.pages import Page, paginate
 
@@ -127,4 +141,148 @@ def cancel_visit(visit_id: uuid.UUID, reason: str, actor: User, version: int | N
     visit.status, visit.cancel_reason = VisitStatus.CANCELLED, reason
     visit.bump()
     sync.visit_changed(visit)
+    return visit
+
+
+# The visit in the field: arrive, show ID, then a report or no access; managers mark it missed.
+
+# A tablet's clock may run a little fast; a time further ahead than this is refused.
+_CLOCK_SKEW = timedelta(minutes=5)
+_SERIAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+
+
+def _assigned_visit(visit_id: uuid.UUID, actor: User) -> Visit:
+    visit = get_visible(actor, Visit, visit_id)
+    if visit.operative_id != actor.id:
+        raise Forbidden("Only the operative assigned to this visit records it.")
+    return visit
+
+
+def _device_time(recorded_at: datetime | None, now: datetime) -> datetime | None:
+    if recorded_at is not None and recorded_at > now + _CLOCK_SKEW:
+        raise DomainError("validation_failed", errors={"recorded_at": ["This time is in the future."]})
+    return recorded_at
+
+
+def _refuse_transition(visit: Visit, action: str) -> None:
+    raise DomainError("invalid_transition", f"The visit is {visit.status.value}; it cannot {action}.")
+
+
+def _changed(visit: Visit) -> None:
+    visit.bump()
+    sync.visit_changed(visit)
+
+
+def arrive(visit_id: uuid.UUID, actor: User, now: datetime, recorded_at: datetime | None = None) -> Visit:
+    """The operative is at the door: scheduled becomes in progress, at the server's time."""
+    visit = _assigned_visit(visit_id, actor)
+    device_time = _device_time(recorded_at, now)
+    if visit.status == VisitStatus.IN_PROGRESS:
+        return visit  # a retry: the first arrival stands
+    if visit.status != VisitStatus.SCHEDULED:
+        _refuse_transition(visit, "start")
+    visit.status, visit.arrived_at, visit.device_arrived_at = VisitStatus.IN_PROGRESS, now, device_time
+    _changed(visit)
+    return visit
+
+
+def show_id(visit_id: uuid.UUID, actor: User, now: datetime, recorded_at: datetime | None = None) -> Visit:
+    """The operative showed their ID card before going in (the standard is measured from this record)."""
+    visit = _assigned_visit(visit_id, actor)
+    device_time = _device_time(recorded_at, now)
+    if visit.id_shown_at is not None:
+        return visit
+    if visit.status != VisitStatus.IN_PROGRESS:
+        _refuse_transition(visit, "record ID shown before arrival")
+    visit.id_shown_at, visit.device_id_shown_at = now, device_time
+    _changed(visit)
+    return visit
+
+
+def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, recorded_at=None):
+    """File the checklist report, which completes the visit; returns (report, whether it is new)."""
+    visit = _assigned_visit(visit_id, actor)
+    device_time = _device_time(recorded_at, now)
+    existing = db.session.scalar(sa.select(VisitReport).where(VisitReport.visit_id == visit.id))
+    if existing is not None:
+        if existing.answers != answers:
+            raise DomainError("already_reported", report_id=str(existing.id))
+        return existing, False
+    if visit.status != VisitStatus.IN_PROGRESS:
+        _refuse_transition(
+            visit, "be reported before the operative arrives" if visit.status == "scheduled" else "be reported"
+        )
+    template = checklists.current_template(visit.contract_id)
+    errors = checklists.answer_errors(template, answers, visit.property.household, visit.id)
+    if errors:
+        raise DomainError("validation_failed", "Some checklist answers are missing or not valid.", errors=errors)
+    report = VisitReport(
+        visit_id=visit.id,
+        template_id=template.id,
+        answers=answers,
+        submitted_by=actor.id,
+        submitted_at=now,
+        device_recorded_at=device_time,
+    )
+    db.session.add(report)
+    visit.status, visit.departed_at = VisitStatus.COMPLETED, now
+    _changed(visit)
+    db.session.flush()
+    sync.visit_record_changed("report", report.id, report.version, visit)
+    return report, True
+
+
+def _card_serial() -> str:
+    while True:
+        serial = "".join(secrets.choice(_SERIAL_ALPHABET) for _ in range(8))
+        if db.session.scalar(sa.select(NoAccessAttempt.id).where(NoAccessAttempt.card_serial == serial)) is None:
+            return serial
+
+
+def record_no_access(visit_id: uuid.UUID, fields: dict, actor: User, now: datetime):
+    """Nobody answered: record the wait and the calling card; returns (attempt, whether it is new)."""
+    visit = _assigned_visit(visit_id, actor)
+    device_time = _device_time(fields.get("recorded_at"), now)
+    existing = db.session.scalar(sa.select(NoAccessAttempt).where(NoAccessAttempt.visit_id == visit.id))
+    if existing is not None:
+        return existing, False
+    if visit.status not in OPEN_STATUSES:
+        _refuse_transition(visit, "record no access")
+    attempt = NoAccessAttempt(
+        visit_id=visit.id,
+        recorded_by=actor.id,
+        attempted_at=now,
+        device_attempted_at=device_time,
+        waited_minutes=fields["waited_minutes"],
+        required_wait_minutes=visit.contract.standards["no_access_wait_minutes"],
+        note=fields.get("note") or None,
+        card_left=fields["card_left"],
+        card_serial=_card_serial(),
+    )
+    db.session.add(attempt)
+    visit.status = VisitStatus.NO_ACCESS
+    _changed(visit)
+    db.session.flush()
+    sync.visit_record_changed("no_access", attempt.id, 1, visit)
+    return attempt, True
+
+
+def mark_missed(visit_id: uuid.UUID, actor: User, now: datetime, version: int | None = None) -> Visit:
+    """The contractor did not turn up (managers); it counts towards the tenant's compensation."""
+    visit = _managed_visit(visit_id, actor)
+    if visit.status == VisitStatus.MISSED:
+        return visit
+    visit.expect_version(version)
+    if visit.status != VisitStatus.SCHEDULED:
+        _refuse_transition(visit, "be marked missed")
+    visit.status, visit.missed_at = VisitStatus.MISSED, now
+    _changed(visit)
+    return visit
+
+
+def visit_detail(visit_id: uuid.UUID, actor: User, now: datetime) -> Visit:
+    """A visit with its checklist, report, no-access record, and which standards it met."""
+    visit = get_visible(actor, Visit, visit_id)
+    visit.checklist = visit.report.template if visit.report else checklists.current_template(visit.contract_id)
+    visit.standard_results = standards.for_visit(visit, now)
     return visit

@@ -304,6 +304,87 @@ def get_doorstep_password(scene):
     return Call(f"/visits/{visit.id}/doorstep-password")
 
 
+def get_checklist(scene):
+    return Call(f"/contracts/{scene.side.contract.id}/checklist")
+
+
+def publish_checklist(scene):
+    items = [{"key": "cleaned_up", "label": "Cleaned up and left the home as found", "type": "yes_no"}]
+    return Call(f"/contracts/{scene.side.contract.id}/checklist", {"items": items})
+
+
+def _visit_in(scene, status: VisitStatus):
+    visit = scene.side.visit
+    visit.status = status
+    if status == VisitStatus.IN_PROGRESS:
+        visit.arrived_at = scene.now
+    db.session.flush()
+    return visit
+
+
+def arrive(scene):
+    return Call(f"/visits/{scene.side.visit.id}/arrive", {})
+
+
+def show_id(scene):
+    return Call(f"/visits/{_visit_in(scene, VisitStatus.IN_PROGRESS).id}/id-shown", {})
+
+
+def report_visit(scene):
+    visit = _visit_in(scene, VisitStatus.IN_PROGRESS)
+    return Call(f"/visits/{visit.id}/report", {"answers": factories.answers_for(visit.property.household)})
+
+
+def record_no_access(scene):
+    return Call(f"/visits/{scene.side.visit.id}/no-access", {"waited_minutes": 10, "card_left": True})
+
+
+def mark_missed(scene):
+    return Call(f"/visits/{scene.side.visit.id}/missed", {})
+
+
+def raise_concern(scene):
+    body = {"category": "damp_mould", "severity": "significant", "description": "Black mould behind the bed"}
+    return Call(f"/visits/{scene.side.visit.id}/concerns", body)
+
+
+def _concern(scene):
+    return factories.concern(scene.side.visit, scene.side.operative)
+
+
+def list_concerns(scene):
+    return Call("/concerns?per_page=100", listed=(_concern(scene).id,))
+
+
+def get_concern(scene):
+    return Call(f"/concerns/{_concern(scene).id}")
+
+
+def acknowledge_concern(scene):
+    return Call(f"/concerns/{_concern(scene).id}/acknowledge", {"note": "Surveyor booked"})
+
+
+def resolve_concern(scene):
+    return Call(f"/concerns/{_concern(scene).id}/resolve", {"note": "Rail refixed"})
+
+
+def list_compensation_due(scene):
+    return Call("/compensation")
+
+
+def record_compensation_claim(scene):
+    side = scene.side
+    for _ in range(3):  # more than the two misses the contract allows
+        factories.visit(side.contract, side.home, side.operative, repair_reference="R-MISSED", status="missed")
+    body = {
+        "contract_id": str(side.contract.id),
+        "repair_reference": "R-MISSED",
+        "days_lost": 2,
+        "earnings_lost_per_day_pence": 9500,
+    }
+    return Call("/compensation/claims", body)
+
+
 # The matrix ---------------------------------------------------------------------------------------
 # Columns:                    operative  other op.  c. manager  c. admin  l. manager  l. admin  platform admin
 
@@ -481,6 +562,66 @@ ROUTES: dict[tuple[str, str], Route] = {
         "own":               (200, 404, 403, 403, 403, 403, 404),
         "another day":       (403, 404, 403, 403, 403, 403, 404),
         "foreign":           ALL_404,
+    }),
+    ("GET", "/contracts/<uuid:contract_id>/checklist"): Route(get_checklist, {
+        "own":               (200, 200, 200, 200, 200, 200, 200),
+        "foreign":           ONLY_PLATFORM,
+    }),
+    ("POST", "/contracts/<uuid:contract_id>/checklist"): Route(publish_checklist, {
+        "own":               (403, 403, 403, 403, 403, 201, 201),
+        "foreign":           (404, 404, 404, 404, 404, 404, 201),
+    }),
+    # In the field: only the assigned operative records a visit; managers see it but may not.
+    ("POST", "/visits/<uuid:visit_id>/arrive"): Route(arrive, {
+        "own":               (200, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/id-shown"): Route(show_id, {
+        "own":               (200, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/report"): Route(report_visit, {
+        "own":               (201, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/no-access"): Route(record_no_access, {
+        "own":               (201, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/missed"): Route(mark_missed, {
+        "own":               (403, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/concerns"): Route(raise_concern, {
+        "own":               (201, 404, 201, 201, 201, 201, 404),
+        "foreign":           ALL_404,
+    }),
+
+    # Concerns follow their visit; managers of both organisations act on them.
+    ("GET", "/concerns"): Route(list_concerns, {
+        "own":               (SEEN, HIDDEN, SEEN, SEEN, SEEN, SEEN, HIDDEN),
+        "foreign":           (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    }),
+    ("GET", "/concerns/<uuid:concern_id>"): Route(get_concern, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/concerns/<uuid:concern_id>/acknowledge"): Route(acknowledge_concern, {
+        "own":               (403, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/concerns/<uuid:concern_id>/resolve"): Route(resolve_concern, {
+        "own":               (403, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+
+    # Compensation is the managers' business, on their own contracts.
+    ("GET", "/compensation"): Route(list_compensation_due, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+    }),
+    ("POST", "/compensation/claims"): Route(record_compensation_claim, {
+        "own":               (403, 403, 201, 201, 201, 201, 403),
+        "foreign":           (403, 403, 422, 422, 422, 422, 403),
     }),
 }
 # fmt: on

@@ -1,0 +1,108 @@
+"""Which of its contract's service standards a visit met, worked out from the records when read."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from server.london_time import LONDON, london_date
+from server.models import Visit, VisitKind, VisitStatus
+from server.services import compensation
+from server.services.deadlines import working_days_between
+
+
+@dataclass
+class Result:
+    key: str
+    met: bool | None  # None: not known yet (the visit has not happened)
+    reason: str
+
+
+def _clock(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%H:%M")
+
+
+def _punctuality(visit: Visit, rules: dict, now: datetime) -> Result | None:
+    slack = timedelta(minutes=rules["punctuality_minutes"])
+    window = f"{_clock(visit.window_start)} to {_clock(visit.window_end)} (±{rules['punctuality_minutes']} min)"
+    arrival = visit.arrived_at or (visit.no_access.attempted_at if visit.no_access else None)
+    if visit.status == VisitStatus.MISSED:
+        return Result("punctuality", False, "The contractor did not turn up.")
+    if arrival is None:
+        if visit.status == VisitStatus.SCHEDULED and now > visit.window_end + slack:
+            return Result("punctuality", False, f"Nobody has arrived; the window {window} has passed.")
+        return None if visit.status == VisitStatus.CANCELLED else Result("punctuality", None, "Not arrived yet.")
+    on_time = visit.window_start - slack <= arrival <= visit.window_end + slack
+    verdict = "within" if on_time else ("before" if arrival < visit.window_start else "after")
+    return Result("punctuality", on_time, f"Arrived {_clock(arrival)}, {verdict} the booked window {window}.")
+
+
+def _id_before_entry(visit: Visit) -> Result | None:
+    if visit.status not in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
+        return None
+    if visit.id_shown_at is None:
+        met = None if visit.status == VisitStatus.IN_PROGRESS else False
+        return Result("id_before_entry", met, "No record of the ID card being shown.")
+    return Result("id_before_entry", True, f"ID shown at {_clock(visit.id_shown_at)}.")
+
+
+def _from_report(visit: Visit, key: str, wording: str) -> Result | None:
+    answer = visit.report.answers.get(key) if visit.report else None
+    if answer is None:
+        return None
+    return Result(key, answer is True, f"The report says {wording}: {'yes' if answer else 'no'}.")
+
+
+def _planned_works_notice(visit: Visit, rules: dict) -> Result | None:
+    if visit.kind != VisitKind.PLANNED_WORKS:
+        return None
+    needed = rules["planned_works_notice_working_days"]
+    if visit.planned_works_notice_on is None:
+        return Result("planned_works_notice", False, "No written notice of the planned works is recorded.")
+    region = visit.contract.landlord.region
+    given = working_days_between(visit.planned_works_notice_on, london_date(visit.window_start), region)
+    return Result(
+        "planned_works_notice",
+        given >= needed,
+        f"Notice given {visit.planned_works_notice_on:%d %b %Y}, {given} working days ahead ({needed} needed).",
+    )
+
+
+def _no_access(visit: Visit, rules: dict) -> list[Result]:
+    attempt = visit.no_access
+    if attempt is None:
+        return []
+    results = [
+        Result(
+            "no_access_wait",
+            attempt.waited_long_enough,
+            f"Waited {attempt.waited_minutes} min at the door ({attempt.required_wait_minutes} min expected).",
+        )
+    ]
+    if rules["calling_card_on_no_access"]:
+        said = f"Calling card {attempt.card_serial} left." if attempt.card_left else "No calling card was left."
+        results.append(Result("calling_card", attempt.card_left, said))
+    return results
+
+
+def _missed_appointments(visit: Visit) -> Result | None:
+    repair = compensation.for_repair(visit.contract, visit.repair_reference)
+    if repair.missed == 0:
+        return None
+    reason = f"{repair.missed} appointment(s) for repair {visit.repair_reference} missed by the contractor"
+    if repair.due:
+        cap = f"£{repair.daily_cap_pence / 100:.2f}"
+        reason += f"; more than {repair.allowed}, so the tenant's lost earnings are due, up to {cap} a day."
+    return Result("missed_appointments", not repair.due, reason + ("" if repair.due else "."))
+
+
+def for_visit(visit: Visit, now: datetime) -> list[Result]:
+    """Each standard that applies to this visit: met, missed (with the reason), or not known yet."""
+    rules = visit.contract.standards
+    candidates = [_punctuality(visit, rules, now)]
+    if rules["id_before_entry"]:
+        candidates.append(_id_before_entry(visit))
+    if rules["overshoes_and_dust_sheets"]:
+        candidates.append(_from_report(visit, "overshoes_and_dust_sheets", "overshoes and dust sheets were used"))
+    if rules["clean_up"]:
+        candidates.append(_from_report(visit, "cleaned_up", "the home was cleaned up and left as found"))
+    candidates += [_planned_works_notice(visit, rules), *_no_access(visit, rules), _missed_appointments(visit)]
+    return [result for result in candidates if result is not None]
