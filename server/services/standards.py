@@ -44,11 +44,11 @@ def _id_before_entry(visit: Visit) -> Result | None:
     return Result("id_before_entry", True, f"ID shown at {_clock(visit.id_shown_at)}.")
 
 
-def _from_report(visit: Visit, key: str, wording: str) -> Result | None:
-    answer = visit.report.answers.get(key) if visit.report else None
+def _from_report(visit: Visit, standard: str, item: str, wording: str) -> Result | None:
+    answer = visit.report.answers.get(item) if visit.report else None
     if answer is None:
         return None
-    return Result(key, answer is True, f"The report says {wording}: {'yes' if answer else 'no'}.")
+    return Result(standard, answer is True, f"The report says {wording}: {'yes' if answer else 'no'}.")
 
 
 def _planned_works_notice(visit: Visit, rules: dict) -> Result | None:
@@ -101,8 +101,12 @@ def for_visit(visit: Visit, now: datetime) -> list[Result]:
     if rules["id_before_entry"]:
         candidates.append(_id_before_entry(visit))
     if rules["overshoes_and_dust_sheets"]:
-        candidates.append(_from_report(visit, "overshoes_and_dust_sheets", "overshoes and dust sheets were used"))
+        candidates.append(
+            _from_report(
+                visit, "overshoes_and_dust_sheets", "overshoes_and_dust_sheets", "overshoes and dust sheets were used"
+            )
+        )
     if rules["clean_up"]:
-        candidates.append(_from_report(visit, "cleaned_up", "the home was cleaned up and left as found"))
+        candidates.append(_from_report(visit, "clean_up", "cleaned_up", "the home was cleaned up and left as found"))
     candidates += [_planned_works_notice(visit, rules), *_no_access(visit, rules), _missed_appointments(visit)]
     return [result for result in candidates if result is not None]
