@@ -140,6 +140,8 @@ VISITS = [
     ("BHA-R-2026", "hume", "callum@borders.example", 0, 12, 2, VisitKind.REPAIR, VisitStatus.SCHEDULED),
     ("BHA-R-2026", "renton", "ewan@borders.example", 0, 8, 4, VisitKind.REPAIR, VisitStatus.SCHEDULED),
     ("HAV-R-2026", "ellis", "priya@anglia.example", -6, 8, 4, VisitKind.REPAIR, VisitStatus.MISSED),
+    ("HAV-R-2026", "ellis", "dan@anglia.example", -5, 8, 4, VisitKind.REPAIR, VisitStatus.MISSED),
+    ("HAV-R-2026", "ellis", "priya@anglia.example", -2, 13, 4, VisitKind.REPAIR, VisitStatus.MISSED),
     ("HAV-R-2026", "hussain", "dan@anglia.example", -5, 13, 4, VisitKind.REPAIR, VisitStatus.COMPLETED),
     ("HAV-R-2026", "begum", "dan@anglia.example", -3, 8, 4, VisitKind.REPAIR, VisitStatus.NO_ACCESS),
     ("HAV-P-2026", "pritchard", "ewan@borders.example", -2, 8, 8, VisitKind.PLANNED_WORKS, VisitStatus.COMPLETED),
@@ -148,6 +150,27 @@ VISITS = [
     ("BHA-R-2026", "wojcik", "ewan@borders.example", -1, 13, 3, VisitKind.REPAIR, VisitStatus.COMPLETED),
     ("BHA-R-2026", "hume", "callum@borders.example", -6, 9, 2, VisitKind.INSPECTION, VisitStatus.COMPLETED),
 ]
+
+
+# Mrs Ellis's repair: three appointments missed by the contractor, so compensation is due.
+SAME_REPAIR = {("HAV-R-2026", "ellis"): "HAV-40007"}
+
+
+def example_answers(household: Household | None = None) -> dict:
+    """A complete set of answers to the default checklist: no damage, the tenant declined to sign."""
+    answers = {
+        "uniform_with_company_name": True,
+        "overshoes_and_dust_sheets": True,
+        "consent_before_facilities": True,
+        "ppe_and_safety_advice": True,
+        "damage_caused": False,
+        "cleaned_up": True,
+        "tenant_signed": False,
+        "no_signature_reason": "tenant_declined",
+    }
+    if household is not None and household.lone_worker:
+        answers["lone_worker_notice_followed"] = True
+    return answers
 
 
 @dataclass
@@ -161,16 +184,20 @@ def _london(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), LONDON).astimezone(UTC)
 
 
-def _finish(visit: Visit, status: VisitStatus) -> None:
-    """Move a booked visit to the state it ended in, as the field would have."""
+def _finish(visit: Visit, status: VisitStatus, operative: User, manager: User) -> None:
+    """Take a booked visit to the state it ended in, through the services the field uses."""
+    arrived = visit.window_start + timedelta(minutes=12)
     if status in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
-        visit.arrived_at = visit.window_start + timedelta(minutes=12)
-        visit.id_shown_at = visit.arrived_at + timedelta(minutes=1)
+        visits.arrive(visit.id, operative, now=arrived)
+        visits.show_id(visit.id, operative, now=arrived + timedelta(minutes=1))
     if status == VisitStatus.COMPLETED:
-        visit.departed_at = visit.arrived_at + timedelta(minutes=95)
-    visit.status = status
-    visit.bump()
-    sync.visit_changed(visit)
+        answers = example_answers(visit.property.household)
+        visits.complete(visit.id, answers, operative, now=arrived + timedelta(minutes=95))
+    if status == VisitStatus.NO_ACCESS:
+        attempt = {"waited_minutes": 10, "card_left": True, "note": "No answer at the door or by phone."}
+        visits.record_no_access(visit.id, attempt, operative, now=arrived)
+    if status == VisitStatus.MISSED:
+        visits.mark_missed(visit.id, manager, now=visit.window_end + timedelta(hours=1))
 
 
 def is_seeded() -> bool:
@@ -229,7 +256,7 @@ def seed(now: datetime) -> None:
                 contract_id=contract.id,
                 property_id=homes[home].id,
                 operative_id=users[operative].id,
-                repair_reference=f"{reference.split('-')[0]}-{40000 + n * 7}",
+                repair_reference=SAME_REPAIR.get((reference, home), f"{reference.split('-')[0]}-{40000 + n * 7}"),
                 kind=kind,
                 window_start=_london(day, hour),
                 window_end=_london(day, hour + hours),
@@ -240,7 +267,7 @@ def seed(now: datetime) -> None:
         if status == VisitStatus.CANCELLED:
             visits.cancel_visit(visit.id, "Tenant asked to rebook: away that week.", actor=manager)
         elif status != VisitStatus.SCHEDULED:
-            _finish(visit, status)
+            _finish(visit, status, users[operative], manager)
     db.session.flush()
 
 

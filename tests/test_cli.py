@@ -120,3 +120,12 @@ def test_the_human_output_says_how_to_sign_in(runner):
     assert "doorstep-demo" in result.stdout
     assert "dan@anglia.example" in result.stdout
     assert "/api/v1/auth/login" in result.stdout
+
+
+def test_the_demo_has_a_repair_due_compensation(client, demo):
+    manager = next(u for u in demo["users"] if u["email"] == "manager@anglia.example")
+    tokens = client.post("/api/v1/auth/login", json={"email": manager["email"], "password": demo["password"]}).json
+
+    due = client.get("/api/v1/compensation", headers={"Authorization": f"Bearer {tokens['access_token']}"}).json
+
+    assert [(r["repair_reference"], r["missed"], r["due"]) for r in due["items"]] == [("HAV-40007", 3, True)]
