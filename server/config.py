@@ -71,6 +71,8 @@ def load(instance_path: str, env=os.environ) -> dict:
         "STORAGE_DIR": env.get("STORAGE_DIR") or str(Path(instance_path) / "storage"),
         # JSON bodies are small; uploads that need more raise their own limit.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
+        # A photo or signature upload may be larger, up to this.
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)),
         "JWT_ACCESS_TOKEN_EXPIRES": int(env.get("JWT_ACCESS_TOKEN_SECONDS", 15 * 60)),
         "JWT_REFRESH_TOKEN_EXPIRES": int(env.get("JWT_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)),
         "REFRESH_RETRY_GRACE_SECONDS": int(env.get("REFRESH_RETRY_GRACE_SECONDS", 30)),

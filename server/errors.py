@@ -30,6 +30,7 @@ CODES = {
     "already_reported": (409, "This visit's report is already in, with other answers; the first one is kept"),
     "payload_too_large": (413, "The request body is too large"),
     "unsupported_media_type": (415, "Send the body as application/json"),
+    "not_an_image": (415, "The file is not a JPEG, PNG or HEIC image"),
     "validation_failed": (422, "Some fields are not valid"),
     "rate_limited": (429, "Too many requests; try again shortly"),
     "internal_error": (500, "Something went wrong on our side"),

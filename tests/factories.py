@@ -4,13 +4,21 @@ Factories write rows directly (flushed into the test's transaction), without the
 log: they set the scene. Tests of behaviour call the services or the API.
 """
 
+import hashlib
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image
 
 from server.demo import example_answers
 from server.extensions import db, passwords
 from server.models import (
+    Attachment,
+    AttachmentKind,
     ChecklistTemplate,
     Concern,
     ConcernCategory,
@@ -176,6 +184,21 @@ def concern(visit_: Visit, raised_by: User, **fields) -> Concern:
         due_at=utcnow() + timedelta(days=14),
     )
     return _add(Concern(visit_id=visit_.id, raised_by=raised_by.id, **{**defaults, **fields}))
+
+
+def attachment(visit_: Visit, uploaded_by: User, **fields) -> Attachment:
+    """An attachment row whose bytes (a 1x1 PNG) are in the storage directory."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, format="PNG")
+    data = out.getvalue()
+    sha256 = hashlib.sha256(data).hexdigest()
+    path = Path(current_app.config["STORAGE_DIR"]) / "attachments" / sha256[:2] / sha256
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    defaults = dict(
+        kind=AttachmentKind.PHOTO, sha256=sha256, content_type="image/png", size=len(data), width=1, height=1
+    )
+    return _add(Attachment(visit_id=visit_.id, uploaded_by=uploaded_by.id, **{**defaults, **fields}))
 
 
 answers_for = example_answers  # the demo's complete answers serve the tests too

@@ -57,7 +57,18 @@ def init_app(app) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from server.api import auth, compensation, concerns, contracts, organisations, properties, users, visits
+    from server.api import (
+        attachments,
+        auth,
+        compensation,
+        concerns,
+        contracts,
+        organisations,
+        properties,
+        users,
+        visits,
+    )
 
-    for module in (auth, organisations, contracts, users, properties, visits, concerns, compensation):
+    modules = (auth, organisations, contracts, users, properties, visits, concerns, attachments, compensation)
+    for module in modules:
         api.register_blueprint(module.bp, url_prefix="/api/v1")

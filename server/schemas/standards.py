@@ -31,6 +31,8 @@ class ServiceStandardsSchema(Schema):
     # Compensation when the same repair's appointment is missed more than this many times (Havebury 5).
     missed_appointments_before_compensation = fields.Integer(load_default=2, validate=validate.Range(0, 10))
     compensation_daily_cap_pence = fields.Integer(load_default=7000, validate=validate.Range(0, 100_000))
+    # Keep the GPS location in photos' EXIF (off: stripped on upload, as tenants' homes are private).
+    keep_photo_location = fields.Boolean(load_default=False)
     # How many working days a reply to a tenant may take (Havebury 7.1: respond fully in 10).
     respond_to_tenant_working_days = fields.Integer(load_default=10, validate=validate.Range(0, 60))
 

@@ -9,12 +9,14 @@ learn exist: 404, never 403. A list answers SEEN or HIDDEN: 200, with the target
 A route added under /api/v1 fails `test_the_matrix_covers_every_api_route` until it has a table here.
 """
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from server import encryption
 from server.extensions import db
@@ -61,6 +63,7 @@ class Call:
     path: str  # under /api/v1
     json: dict | None = None
     refresh_token: bool = False
+    form: dict | None = None  # a multipart body (uploads) instead of JSON
     listed: tuple = ()  # a list's target records: SEEN means all are in the items, HIDDEN none
 
 
@@ -385,6 +388,33 @@ def record_compensation_claim(scene):
     return Call("/compensation/claims", body)
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload_attachment(scene):
+    form = {"kind": "photo", "file": (io.BytesIO(_png()), "photo.png")}
+    return Call(f"/visits/{scene.side.visit.id}/attachments", form=form)
+
+
+def _attachment(scene):
+    return factories.attachment(scene.side.visit, scene.side.operative)
+
+
+def list_visit_attachments(scene):
+    return Call(f"/visits/{scene.side.visit.id}/attachments", listed=(_attachment(scene).id,))
+
+
+def get_attachment(scene):
+    return Call(f"/attachments/{_attachment(scene).id}")
+
+
+def get_attachment_content(scene):
+    return Call(f"/attachments/{_attachment(scene).id}/content")
+
+
 # The matrix ---------------------------------------------------------------------------------------
 # Columns:                    operative  other op.  c. manager  c. admin  l. manager  l. admin  platform admin
 
@@ -623,6 +653,23 @@ ROUTES: dict[tuple[str, str], Route] = {
         "own":               (403, 403, 201, 201, 201, 201, 403),
         "foreign":           (403, 403, 422, 422, 422, 422, 403),
     }),
+    # Photos and signatures follow their visit.
+    ("POST", "/visits/<uuid:visit_id>/attachments"): Route(upload_attachment, {
+        "own":               (201, 404, 201, 201, 201, 201, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/visits/<uuid:visit_id>/attachments"): Route(list_visit_attachments, {
+        "own":               (SEEN, 404, SEEN, SEEN, SEEN, SEEN, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/attachments/<uuid:attachment_id>"): Route(get_attachment, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/attachments/<uuid:attachment_id>/content"): Route(get_attachment_content, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
 }
 # fmt: on
 
@@ -645,7 +692,11 @@ def _send(app, client, method: str, route: str, call: Call, headers: dict | None
     """Send the call, first checking it really is a request to `route`."""
     rule, _ = app.url_map.bind("localhost").match(API + call.path.partition("?")[0], method=method, return_rule=True)
     assert rule.rule == API + route, f"the request for {route} reached {rule.rule}"
-    return client.open(API + call.path, method=method, json=call.json, headers=headers or {})
+    body = {"json": call.json} if call.form is None else {"data": call.form, "content_type": "multipart/form-data"}
+    response = client.open(API + call.path, method=method, headers=headers or {}, **body)
+    response.get_data()  # buffered, so a streamed file can be closed at once
+    response.close()
+    return response
 
 
 def _assert_answer(response, expected, call: Call) -> None:
