@@ -12,7 +12,8 @@ import sqlalchemy as sa
 import sync
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
-from server.models import Concern, Role, SensitiveRead, User, Visit, VisitStatus
+from server.models import Concern, Role, User, Visit, VisitStatus
+from server.services import audit
 from server.services.access import get_visible, visit_filter
 from server.services.deadlines import concern_due_at
 from server.services.pages import Page, paginate
@@ -35,16 +36,7 @@ def shown(concerns: list[Concern], actor: User, now: datetime, purpose: str) -> 
     for concern in concerns:
         concern.shown_description = concern.description if _may_read_text(concern, actor) else None
         if concern.is_sensitive and concern.shown_description is not None:
-            db.session.add(
-                SensitiveRead(
-                    user_id=actor.id,
-                    entity="concern",
-                    entity_id=concern.id,
-                    field="description",
-                    purpose=purpose,
-                    read_at=now,
-                )
-            )
+            audit.log_read(actor, "concern", concern.id, "description", purpose, now)
     return concerns
 
 

@@ -10,7 +10,8 @@ from server import encryption
 from server.errors import DomainError, Forbidden
 from server.extensions import db
 from server.london_time import london_date
-from server.models import Household, OrganisationKind, Property, Role, SensitiveRead, User, Visit, VisitStatus
+from server.models import OPEN_STATUSES, Household, OrganisationKind, Property, Role, User, Visit
+from server.services import audit
 from server.services.access import get_visible, get_visible_household, require_role, visible
 from server.services.pages import Page, paginate
 
@@ -100,21 +101,10 @@ def release_doorstep_password(visit_id: uuid.UUID, actor: User, now: datetime) -
     visit = get_visible(actor, Visit, visit_id)
     if visit.operative_id != actor.id:
         raise Forbidden("Only the operative assigned to this visit can see the doorstep password.")
-    if visit.status not in (VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS) or london_date(
-        visit.window_start
-    ) != london_date(now):
+    if visit.status not in OPEN_STATUSES or london_date(visit.window_start) != london_date(now):
         raise Forbidden("The doorstep password is released only on the day of an open visit.")
     household = visit.property.household
     if household is None or household.doorstep_password_encrypted is None:
         return None
-    db.session.add(
-        SensitiveRead(
-            user_id=actor.id,
-            entity="household",
-            entity_id=household.id,
-            field="doorstep_password",
-            purpose=f"visit {visit.id}",
-            read_at=now,
-        )
-    )
+    audit.log_read(actor, "household", household.id, "doorstep_password", f"visit {visit.id}", now)
     return encryption.decrypt(household.doorstep_password_encrypted)
