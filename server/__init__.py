@@ -58,10 +58,11 @@ def register_errors(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from server import api, health
+    from server import api, health, web
 
     app.register_blueprint(health.bp)
     api.init_app(app)
+    web.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,6 +7,8 @@ log: they set the scene. Tests of behaviour call the services or the API.
 import hashlib
 import io
 import itertools
+import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -14,11 +16,14 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image
 
+from server import encryption
 from server.demo import example_answers
 from server.extensions import db, passwords
 from server.models import (
     Attachment,
     AttachmentKind,
+    Badge,
+    BadgeAlert,
     ChecklistTemplate,
     Concern,
     ConcernCategory,
@@ -36,6 +41,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.schemas.standards import validated_standards
+from server.services import badge_keys, badges
 from server.services.checklists import DEFAULT_ITEMS, validated_items
 
 PASSWORD = "correct horse battery"
@@ -202,3 +208,27 @@ def attachment(visit_: Visit, uploaded_by: User, **fields) -> Attachment:
 
 
 answers_for = example_answers  # the demo's complete answers serve the tests too
+
+
+def badge(operative: User, **fields) -> Badge:
+    """A signed badge for an operative, valid for a year."""
+    now = utcnow()
+    key = badge_keys.signing_key(now)
+    record = Badge(
+        id=uuid.uuid4(),
+        user_id=operative.id,
+        kid=key.kid,
+        issued_at=now,
+        expires_at=(now + timedelta(days=365)).replace(microsecond=0),
+        short_code=badges.new_short_code(),
+        live_secret_encrypted=encryption.encrypt(secrets.token_urlsafe(32)),
+    )
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.token = badge_keys.sign(key, record.id, record.expires_at)
+    return _add(record)
+
+
+def badge_alert(badge_: Badge, **fields) -> BadgeAlert:
+    defaults = dict(kind="revoked_scan", detail="A revoked badge was checked at a door.")
+    return _add(BadgeAlert(badge_id=badge_.id, contractor_id=badge_.user.organisation_id, **{**defaults, **fields}))

@@ -60,6 +60,7 @@ def init_app(app) -> None:
     from server.api import (
         attachments,
         auth,
+        badges,
         compensation,
         concerns,
         contracts,
@@ -69,6 +70,6 @@ def init_app(app) -> None:
         visits,
     )
 
-    modules = (auth, organisations, contracts, users, properties, visits, concerns, attachments, compensation)
+    modules = (auth, organisations, contracts, users, properties, visits, concerns, attachments, compensation, badges)
     for module in modules:
         api.register_blueprint(module.bp, url_prefix="/api/v1")

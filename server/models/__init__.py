@@ -2,6 +2,7 @@
 
 from server.models.attachments import Attachment, AttachmentKind
 from server.models.audit import SensitiveRead
+from server.models.badges import Badge, BadgeAlert, BadgeKey, BadgeScan, BadgeStatus, Verdict
 from server.models.changes import Change
 from server.models.checklists import ChecklistTemplate, VisitReport
 from server.models.compensation import CompensationClaim
@@ -18,6 +19,11 @@ __all__ = [
     "SENSITIVE_CATEGORIES",
     "Attachment",
     "AttachmentKind",
+    "Badge",
+    "BadgeAlert",
+    "BadgeKey",
+    "BadgeScan",
+    "BadgeStatus",
     "Change",
     "ChecklistTemplate",
     "CompensationClaim",
@@ -35,6 +41,7 @@ __all__ = [
     "SensitiveRead",
     "Severity",
     "User",
+    "Verdict",
     "Visit",
     "VisitKind",
     "VisitReport",

@@ -415,6 +415,58 @@ def get_attachment_content(scene):
     return Call(f"/attachments/{_attachment(scene).id}/content")
 
 
+def _badge(scene):
+    return factories.badge(scene.side.operative)
+
+
+def issue_badge(scene):
+    return Call(f"/users/{scene.side.operative.id}/badges", {})
+
+
+def list_badges(scene):
+    return Call("/badges?per_page=100", listed=(_badge(scene).id,))
+
+
+def get_badge(scene):
+    return Call(f"/badges/{_badge(scene).id}")
+
+
+def suspend_badge(scene):
+    return Call(f"/badges/{_badge(scene).id}/suspend", {"reason": "Under investigation"})
+
+
+def reinstate_badge(scene):
+    badge = _badge(scene)
+    badge.status = "suspended"
+    db.session.flush()
+    return Call(f"/badges/{badge.id}/reinstate")
+
+
+def revoke_badge(scene):
+    return Call(f"/badges/{_badge(scene).id}/revoke", {"reason": "Left the company"})
+
+
+def get_live_secret(scene):
+    return Call(f"/badges/{_badge(scene).id}/live-secret")
+
+
+def get_badge_qr_png(scene):
+    return Call(f"/badges/{_badge(scene).id}/qr.png")
+
+
+def get_badge_qr_svg(scene):
+    return Call(f"/badges/{_badge(scene).id}/qr.svg")
+
+
+def list_badge_alerts(scene):
+    factories.badge_alert(_badge(scene))
+    return Call("/badge-alerts")
+
+
+def acknowledge_badge_alert(scene):
+    return Call(f"/badge-alerts/{factories.badge_alert(_badge(scene)).id}/acknowledge")
+
+
 # The matrix ---------------------------------------------------------------------------------------
 # Columns:                    operative  other op.  c. manager  c. admin  l. manager  l. admin  platform admin
 
@@ -668,6 +720,50 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     ("GET", "/attachments/<uuid:attachment_id>/content"): Route(get_attachment_content, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    # Badges: the contractor's admins manage them; office staff of either organisation look them up.
+    ("POST", "/users/<uuid:user_id>/badges"): Route(issue_badge, {
+        "own":               (403, 404, 403, 201, 404, 404, 403),
+        "foreign":           (404, 404, 404, 404, 404, 404, 403),
+    }),
+    ("GET", "/badges"): Route(list_badges, {
+        "own":               (SEEN, HIDDEN, SEEN, SEEN, SEEN, SEEN, HIDDEN),
+        "foreign":           (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    }),
+    ("GET", "/badges/<uuid:badge_id>"): Route(get_badge, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/badges/<uuid:badge_id>/suspend"): Route(suspend_badge, {
+        "own":               (403, 404, 403, 200, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/badges/<uuid:badge_id>/reinstate"): Route(reinstate_badge, {
+        "own":               (403, 404, 403, 200, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/badges/<uuid:badge_id>/revoke"): Route(revoke_badge, {
+        "own":               (403, 404, 403, 200, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/badges/<uuid:badge_id>/live-secret"): Route(get_live_secret, {
+        "own":               (200, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/badges/<uuid:badge_id>/qr.png"): Route(get_badge_qr_png, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/badges/<uuid:badge_id>/qr.svg"): Route(get_badge_qr_svg, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/badge-alerts"): Route(list_badge_alerts, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+    }),
+    ("POST", "/badge-alerts/<uuid:alert_id>/acknowledge"): Route(acknowledge_badge_alert, {
+        "own":               (403, 403, 200, 200, 404, 404, 404),
         "foreign":           ALL_404,
     }),
 }

@@ -1,0 +1,376 @@
+"""Operatives' badges: issue and manage them, and answer a tenant's "is this person genuine?".
+
+Time-based states (expired) are worked out when read. Every verification is logged without the
+caller's address; a scan of a revoked or suspended badge, or a burst of scans, alerts the
+contractor's managers.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server import encryption
+from server.errors import DomainError, Forbidden, NotFound
+from server.extensions import db
+from server.london_time import LONDON, london_date
+from server.models import (
+    Badge,
+    BadgeAlert,
+    BadgeScan,
+    BadgeStatus,
+    Contract,
+    Organisation,
+    Property,
+    Role,
+    User,
+    Verdict,
+    Visit,
+    VisitStatus,
+)
+from server.models.base import utcnow
+from server.services import badge_keys
+from server.services.access import get_visible, is_platform_admin
+from server.services.pages import Page, paginate
+
+MAX_VALIDITY = timedelta(days=365)
+# No 0/O, 1/I/L, so a code read aloud over the phone or typed from print comes out right.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_LENGTH = 9  # random characters; a check character follows
+LIVE_STEP_SECONDS = 30
+LIVE_ACCEPT_STEPS = 3  # the current step and the two before it: at most 90 seconds old
+BURST_SCANS, BURST_WINDOW = 20, timedelta(minutes=10)
+
+
+# Short codes ---------------------------------------------------------------------------------------
+
+
+def _check_character(body: str) -> str:
+    # Position-weighted sum modulo a prime-sized alphabet: catches any one wrong or swapped pair.
+    total = sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(body))
+    return ALPHABET[total % len(ALPHABET)]
+
+
+def new_short_code() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(_CODE_LENGTH))
+    return body + _check_character(body)
+
+
+def normalise_short_code(text: str) -> str | None:
+    """The canonical code if `text` is one (spaces, dashes and case ignored), else None."""
+    code = "".join(text.split()).replace("-", "").upper()
+    if len(code) != _CODE_LENGTH + 1 or any(ch not in ALPHABET for ch in code):
+        return None
+    return code if _check_character(code[:-1]) == code[-1] else None
+
+
+def display_short_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+# Managing badges -----------------------------------------------------------------------------------
+
+
+def _require_contractor_admin(actor: User, operative: User) -> None:
+    if actor.role != Role.ADMIN or actor.organisation_id != operative.organisation_id:
+        raise Forbidden("Badges are issued and managed by the contractor's admins.")
+
+
+def verify_url(badge: Badge) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/v/{badge.token}"
+
+
+def issue(user_id: uuid.UUID, expires_at: datetime | None, actor: User, now: datetime) -> Badge:
+    """Issue a badge to an operative, valid for up to 12 months (12 by default)."""
+    operative = get_visible(actor, User, user_id)
+    _require_contractor_admin(actor, operative)
+    if operative.role != Role.OPERATIVE or not operative.active:
+        raise DomainError("validation_failed", errors={"user_id": ["Badges are for active operatives."]})
+    expires_at = expires_at or now + MAX_VALIDITY
+    if not now < expires_at <= now + MAX_VALIDITY:
+        raise DomainError("validation_failed", errors={"expires_at": ["Choose a time within the next 12 months."]})
+    key = badge_keys.signing_key(now)
+    badge = Badge(
+        id=uuid.uuid4(),
+        user_id=operative.id,
+        kid=key.kid,
+        issued_at=now,
+        expires_at=expires_at.replace(microsecond=0),
+        short_code=new_short_code(),
+        live_secret_encrypted=encryption.encrypt(secrets.token_urlsafe(32)),
+    )
+    badge.token = badge_keys.sign(key, badge.id, badge.expires_at)
+    db.session.add(badge)
+    db.session.flush()
+    return with_status(badge, now)
+
+
+def _managed(badge_id: uuid.UUID, actor: User) -> Badge:
+    badge = get_badge(badge_id, actor)
+    _require_contractor_admin(actor, badge.user)
+    return badge
+
+
+def _set_status(badge: Badge, status: BadgeStatus, reason: str | None, now: datetime) -> Badge:
+    badge.status, badge.status_reason, badge.status_changed_at = status, reason, now
+    badge.bump()
+    return with_status(badge, now)
+
+
+def suspend(badge_id: uuid.UUID, reason: str | None, actor: User, now: datetime) -> Badge:
+    badge = _managed(badge_id, actor)
+    if badge.status == BadgeStatus.REVOKED:
+        raise DomainError("invalid_transition", "A revoked badge stays revoked; issue a new one.")
+    return badge if badge.status == BadgeStatus.SUSPENDED else _set_status(badge, BadgeStatus.SUSPENDED, reason, now)
+
+
+def reinstate(badge_id: uuid.UUID, actor: User, now: datetime) -> Badge:
+    badge = _managed(badge_id, actor)
+    if badge.status == BadgeStatus.REVOKED:
+        raise DomainError("invalid_transition", "A revoked badge stays revoked; issue a new one.")
+    return badge if badge.status == BadgeStatus.ACTIVE else _set_status(badge, BadgeStatus.ACTIVE, None, now)
+
+
+def revoke(badge_id: uuid.UUID, reason: str, actor: User, now: datetime) -> Badge:
+    badge = _managed(badge_id, actor)
+    return badge if badge.status == BadgeStatus.REVOKED else _set_status(badge, BadgeStatus.REVOKED, reason, now)
+
+
+def _visible(actor: User) -> sa.Select:
+    """Badges of the actor's own operatives, and (office staff) of the contractors on their contracts."""
+    query = sa.select(Badge).join(User, User.id == Badge.user_id)
+    if is_platform_admin(actor):
+        return query.where(sa.false())
+    if actor.role == Role.OPERATIVE:
+        return query.where(Badge.user_id == actor.id)
+    partners = sa.select(Contract.contractor_id).where(Contract.landlord_id == actor.organisation_id)
+    return query.where(sa.or_(User.organisation_id == actor.organisation_id, User.organisation_id.in_(partners)))
+
+
+def get_badge(badge_id: uuid.UUID, actor: User) -> Badge:
+    badge = db.session.scalar(_visible(actor).where(Badge.id == badge_id))
+    if badge is None:
+        raise NotFound(f"No badge with id {badge_id}.")
+    return with_status(badge, utcnow())
+
+
+def list_badges(actor: User, short_code: str | None, user_id, page: int, per_page: int) -> Page:
+    """Badges you may see; a tenant's short code read over the phone finds one."""
+    query = _visible(actor)
+    if short_code is not None:
+        query = query.where(Badge.short_code == (normalise_short_code(short_code) or "-"))
+    if user_id is not None:
+        query = query.where(Badge.user_id == user_id)
+    result = paginate(query.order_by(Badge.issued_at.desc(), Badge.id), page, per_page)
+    now = utcnow()
+    for badge in result.items:
+        with_status(badge, now)
+    return result
+
+
+def with_status(badge: Badge, now: datetime) -> Badge:
+    """Fill in what a tenant would be told now, and the holder's bookings today (for the office)."""
+    badge.verdict = _verdict(badge, now)
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.operative_id == badge.user_id, Visit.status.in_((VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)))
+        .order_by(Visit.window_start)
+    )
+    badge.bookings_today = [v for v in visits if london_date(v.window_start) == london_date(now)]
+    return badge
+
+
+def live_secret(badge_id: uuid.UUID, actor: User) -> str:
+    """The secret the operative's own tablet makes live codes from (nobody else receives it)."""
+    badge = get_badge(badge_id, actor)
+    if badge.user_id != actor.id:
+        raise Forbidden("Only the badge's holder receives its live secret.")
+    return encryption.decrypt(badge.live_secret_encrypted)
+
+
+# Verifying at the door -----------------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    verdict: Verdict
+    badge: Badge | None = None
+    landlords: list[Organisation] = field(default_factory=list)
+    live: bool = False
+    match_number: str | None = None
+    live_expired: bool = False
+
+    @property
+    def operative(self) -> User | None:
+        return self.badge.user if self.badge else None
+
+
+def _verdict(badge: Badge, now: datetime) -> Verdict:
+    if badge.status == BadgeStatus.REVOKED or not badge.user.active:
+        return Verdict.REVOKED
+    if badge.status == BadgeStatus.SUSPENDED:
+        return Verdict.SUSPENDED
+    if now >= badge.expires_at:
+        return Verdict.EXPIRED
+    return Verdict.GENUINE
+
+
+def _landlords(badge: Badge) -> list[Organisation]:
+    query = (
+        sa.select(Organisation)
+        .join(Contract, Contract.landlord_id == Organisation.id)
+        .where(Contract.contractor_id == badge.user.organisation_id, Contract.active.is_(True))
+        .distinct()
+        .order_by(Organisation.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def _log(badge: Badge | None, verdict: Verdict, via: str, now: datetime) -> None:
+    db.session.add(BadgeScan(badge_id=badge.id if badge else None, verdict=verdict, via=via, scanned_at=now))
+    if badge is None:
+        return
+    contractor_id = badge.user.organisation_id
+    if verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
+        _alert(badge, contractor_id, f"{verdict.value}_scan", f"A {verdict.value} badge was checked at a door.", now)
+    recent = db.session.scalar(
+        sa.select(sa.func.count()).where(BadgeScan.badge_id == badge.id, BadgeScan.scanned_at > now - BURST_WINDOW)
+    )
+    if recent + 1 == BURST_SCANS:
+        _alert(badge, contractor_id, "burst", f"{BURST_SCANS} checks of one badge within 10 minutes.", now)
+
+
+def _alert(badge: Badge, contractor_id: uuid.UUID, kind: str, detail: str, now: datetime) -> None:
+    db.session.add(BadgeAlert(badge_id=badge.id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now))
+
+
+def _live_mac(secret: str, badge_id: uuid.UUID, step: int) -> bytes:
+    return hmac.new(secret.encode(), badge_id.bytes + step.to_bytes(8, "big"), hashlib.sha256).digest()
+
+
+def live_code(secret: str, badge_id: uuid.UUID, step: int) -> str:
+    """What the tablet shows for a 30-second step: `<step>.<mac>`; the device computes the same offline."""
+    mac = _live_mac(secret, badge_id, step)[:12]
+    return f"{step}.{base64.urlsafe_b64encode(mac).decode()}"
+
+
+def match_number(code: str) -> str:
+    """Three digits the tenant compares between their phone and the tablet."""
+    return f"{int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], 'big') % 1000:03d}"
+
+
+def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
+    """(valid, expired) for a live code: valid if made for one of the last three steps (90 s)."""
+    step_text, _, mac_text = code.partition(".")
+    if not step_text.isdigit() or len(step_text) > 12:
+        return False, False
+    step = int(step_text)
+    expected = live_code(encryption.decrypt(badge.live_secret_encrypted), badge.id, step)
+    if not hmac.compare_digest(expected, code) or not mac_text:
+        return False, False
+    current = int(now.timestamp()) // LIVE_STEP_SECONDS
+    if step > current + 1:  # a clock running a little ahead is forgiven, no more
+        return False, False
+    return current - step < LIVE_ACCEPT_STEPS, current - step >= LIVE_ACCEPT_STEPS
+
+
+def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
+    """The verdict for a badge's QR (or its live QR), logged."""
+    claims = badge_keys.verify(token)
+    badge = db.session.get(Badge, claims.badge_id) if claims else None
+    if badge is None or badge.token != token:
+        _log(None, Verdict.NOT_RECOGNISED, "qr", now)
+        return Verification(Verdict.NOT_RECOGNISED)
+    result = Verification(_verdict(badge, now), badge, _landlords(badge))
+    if live is not None and result.verdict == Verdict.GENUINE:
+        valid, expired = _check_live(badge, live, now)
+        if valid:
+            result.live, result.match_number = True, match_number(live)
+        elif expired:
+            result.live_expired = True
+        else:
+            result.verdict = Verdict.NOT_RECOGNISED
+    _log(badge, result.verdict, "live" if live is not None else "qr", now)
+    return result
+
+
+def verify_short_code(text: str, now: datetime, via: str = "short_code") -> Verification:
+    code = normalise_short_code(text)
+    badge = db.session.scalar(sa.select(Badge).where(Badge.short_code == code)) if code else None
+    if badge is None:
+        _log(None, Verdict.NOT_RECOGNISED, via, now)
+        return Verification(Verdict.NOT_RECOGNISED)
+    result = Verification(_verdict(badge, now), badge, _landlords(badge))
+    _log(badge, result.verdict, via, now)
+    return result
+
+
+@dataclass
+class Booking:
+    booked: bool
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    kind: str | None = None
+    doorstep_password: bool = False  # the household set one: the page says to ask for it
+
+
+def booked_today(token: str, postcode: str, house: str, now: datetime) -> Booking:
+    """Is this badge's holder booked at this address today (London)? Never says more than yes or no."""
+    claims = badge_keys.verify(token)
+    badge = db.session.get(Badge, claims.badge_id) if claims else None
+    if badge is None or badge.token != token or _verdict(badge, now) != Verdict.GENUINE:
+        return Booking(False)
+    today = london_date(now)
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .join(Property, Property.id == Visit.property_id)
+        .where(
+            Visit.operative_id == badge.user_id,
+            Visit.status.in_((VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)),
+            Property.postcode == postcode,
+            sa.func.lower(Property.house) == house.strip().lower(),
+        )
+    )
+    for visit in visits:
+        if london_date(visit.window_start) == today:
+            household = visit.property.household
+            has_password = household is not None and household.has_doorstep_password
+            return Booking(True, visit.window_start, visit.window_end, visit.kind.value, has_password)
+    return Booking(False)
+
+
+def london_time(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%H:%M")
+
+
+def london_day(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%-d %B %Y")
+
+
+# Alerts --------------------------------------------------------------------------------------------
+
+
+def list_alerts(actor: User, unacknowledged: bool | None, page: int, per_page: int) -> Page:
+    if not actor.is_manager or actor.organisation_kind is None:
+        raise Forbidden("Badge alerts are for the contractor's managers and admins.")
+    query = sa.select(BadgeAlert).where(BadgeAlert.contractor_id == actor.organisation_id)
+    if unacknowledged:
+        query = query.where(BadgeAlert.acknowledged_at.is_(None))
+    return paginate(query.order_by(BadgeAlert.raised_at.desc(), BadgeAlert.id), page, per_page)
+
+
+def acknowledge_alert(alert_id: uuid.UUID, actor: User, now: datetime) -> BadgeAlert:
+    alert = db.session.get(BadgeAlert, alert_id)
+    if alert is None or alert.contractor_id != actor.organisation_id:
+        raise NotFound(f"No badge alert with id {alert_id}.")
+    if not actor.is_manager:
+        raise Forbidden("Badge alerts are acknowledged by managers and admins.")
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, actor.id
+    return alert

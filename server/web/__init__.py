@@ -1,0 +1,7 @@
+"""Public pages for tenants at the door: no account, no app, no JavaScript needed."""
+
+
+def init_app(app) -> None:
+    from server.web import verify
+
+    app.register_blueprint(verify.bp)
