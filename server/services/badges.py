@@ -222,14 +222,12 @@ def _verdict(badge: Badge, now: datetime) -> Verdict:
 
 
 def _landlords(badge: Badge) -> list[Organisation]:
-    query = (
-        sa.select(Organisation)
-        .join(Contract, Contract.landlord_id == Organisation.id)
-        .where(Contract.contractor_id == badge.user.organisation_id, Contract.active.is_(True))
-        .distinct()
-        .order_by(Organisation.name)
+    served = sa.select(Contract.landlord_id).where(
+        Contract.contractor_id == badge.user.organisation_id, Contract.active.is_(True)
     )
-    return list(db.session.scalars(query))
+    return list(
+        db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(served)).order_by(Organisation.name))
+    )
 
 
 def _log(badge: Badge | None, verdict: Verdict, via: str, now: datetime) -> None:
