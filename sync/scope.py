@@ -67,24 +67,28 @@ def user_changed(user: User) -> None:
     record("user", user.id, user.version, [Scope(user.organisation_id, user.organisation_id, operative)])
 
 
-def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None) -> None:
-    """Record a visit's change, and what its old and new operative gain or lose with it."""
+def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None, *, reassigned: bool = False) -> None:
+    """Record a visit's change, and what its old and new operative gain or lose with it.
+
+    A reassignment says so (`reassigned=True`) and names the operative the visit had, None if it had none:
+    the new operative needs the home even though the visit is not new.
+    """
     db.session.flush()
     scope = _visit_scope(visit)
     record("visit", visit.id, visit.version, [scope])
     prop = visit.property or db.session.get(Property, visit.property_id)
     others = _visits_needing(prop.id, exclude=visit.id)
 
-    moved = previous_operative_id is not None and previous_operative_id != visit.operative_id
-    if moved:
+    lost = reassigned and previous_operative_id is not None
+    if lost:
         record("visit", visit.id, visit.version, [Scope(operative_id=previous_operative_id)], Op.DELETE)
-    losers = {previous_operative_id} if moved else set()
+    losers = {previous_operative_id} if lost else set()
     if visit.status == VisitStatus.CANCELLED and visit.operative_id is not None:
         losers.add(visit.operative_id)
     for operative_id in losers - {v.operative_id for v in others}:
         _record_home(prop, [Scope(operative_id=operative_id)], Op.DELETE)
 
-    if visit.status != VisitStatus.CANCELLED and (moved or visit.version == 1):
+    if visit.status != VisitStatus.CANCELLED and (reassigned or visit.version == 1):
         _record_home(prop, [scope])
 
 

@@ -129,7 +129,7 @@ def reassign_visit(
     previous = visit.operative_id
     visit.operative = operative  # the relationship, so the loaded operative changes with the id
     visit.bump()
-    sync.visit_changed(visit, previous_operative_id=previous)
+    sync.visit_changed(visit, previous_operative_id=previous, reassigned=True)
     return visit
 
 
