@@ -37,6 +37,10 @@ CODES = {
     "service_unavailable": (503, "The service is not ready"),
 }
 
+# The tenant's badge check: every JSON answer under /v, errors too, carries a verdict a phone can act on,
+# and an error is never a reason to let someone in.
+_FIELDS_BY_PATH = {"/v": {"verdict": "not_recognised"}}
+
 _CODE_BY_STATUS = {
     400: "bad_request",
     401: "authentication_required",
@@ -81,6 +85,9 @@ def problem(code: str, detail: str | None = None, errors: dict | None = None, he
         body["errors"] = errors
     body.update(extra)
     body["instance"] = request.path
+    for prefix, fields in _FIELDS_BY_PATH.items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            body = fields | body
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -107,16 +114,17 @@ def from_http_exception(exc: HTTPException) -> Response:
     return problem(code, description, headers=headers)
 
 
+def from_exception(exc: DomainError | HTTPException) -> Response:
+    if isinstance(exc, DomainError):
+        return problem(exc.code, exc.detail, exc.errors, **exc.extra)
+    return from_http_exception(exc)
+
+
 def register(app) -> None:
     """Install the handlers that make every error problem+json."""
 
-    @app.errorhandler(DomainError)
-    def handle_domain_error(exc: DomainError):
-        return problem(exc.code, exc.detail, exc.errors, **exc.extra)
-
-    @app.errorhandler(HTTPException)
-    def handle_http_exception(exc: HTTPException):
-        return from_http_exception(exc)
+    app.register_error_handler(DomainError, from_exception)
+    app.register_error_handler(HTTPException, from_exception)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

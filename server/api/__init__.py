@@ -1,5 +1,7 @@
 """The JSON API under /api/v1, documented at /api/v1/openapi.json from the schemas that validate it."""
 
+import functools
+
 import flask
 import flask_smorest
 import swagger_ui_bundle
@@ -18,6 +20,17 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+
+def upload_sized(fn):
+    """Let this request's body be as large as a photo may be (other requests stay at 1 MiB)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        flask.request.max_content_length = flask.current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 class DoorstepApi(Api):

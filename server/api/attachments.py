@@ -1,34 +1,22 @@
-import functools
 import uuid
 
-from flask import current_app, request, send_file
+from flask import send_file
 
-from server.api import Blueprint
+from server.api import Blueprint, upload_sized
 from server.auth import actor, authenticated
 from server.models.base import utcnow
-from server.schemas.attachments import AttachmentFileSchema, AttachmentFormSchema, AttachmentSchema
-from server.schemas.common import PageArgsSchema, page_of
+from server.schemas.attachments import AttachmentFormSchema, AttachmentSchema
+from server.schemas.common import ImageFileSchema, PageArgsSchema, page_of
 from server.services import attachments
 
 bp = Blueprint("attachments", __name__, description="Photos and signatures from visits.")
 
 
-def _upload_sized(fn):
-    """Let this request's body be as large as a photo may be (other requests stay at 1 MiB)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        request.max_content_length = current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
 @bp.post("/visits/<uuid:visit_id>/attachments")
 @authenticated
-@_upload_sized
+@upload_sized
 @bp.arguments(AttachmentFormSchema, location="form")
-@bp.arguments(AttachmentFileSchema, location="files")
+@bp.arguments(ImageFileSchema, location="files")
 @bp.response(201, AttachmentSchema)
 def upload_attachment(form, files, visit_id: uuid.UUID):
     """Add a photo or a signature to a visit (multipart/form-data: file, kind, concern_id)."""

@@ -2,7 +2,7 @@ import uuid
 
 from flask import Response
 
-from server.api import Blueprint
+from server.api import Blueprint, upload_sized
 from server.auth import actor, authenticated
 from server.models.base import utcnow
 from server.schemas.badges import (
@@ -15,7 +15,7 @@ from server.schemas.badges import (
     RevokeSchema,
     SuspendSchema,
 )
-from server.schemas.common import page_of
+from server.schemas.common import ImageFileSchema, page_of
 from server.services import badges, qr_codes
 
 bp = Blueprint("badges", __name__, description="Operatives' identity badges, and alerts from their scans.")
@@ -70,6 +70,23 @@ def reinstate_badge(badge_id: uuid.UUID):
 def revoke_badge(body, badge_id: uuid.UUID):
     """Revoke for good, with the reason; scans of it then alert your managers."""
     return badges.revoke(badge_id, body["reason"], actor(), utcnow())
+
+
+@bp.put("/badges/<uuid:badge_id>/photo")
+@authenticated
+@upload_sized
+@bp.arguments(ImageFileSchema, location="files")
+@bp.response(200, BadgeSchema)
+def set_badge_photo(files, badge_id: uuid.UUID):
+    """The holder's photo (multipart/form-data: file), shown to tenants on the verification page only."""
+    return badges.set_photo(badge_id, files["file"].read(), actor(), utcnow())
+
+
+@bp.delete("/badges/<uuid:badge_id>/photo")
+@authenticated
+@bp.response(200, BadgeSchema)
+def remove_badge_photo(badge_id: uuid.UUID):
+    return badges.remove_photo(badge_id, actor(), utcnow())
 
 
 @bp.get("/badges/<uuid:badge_id>/live-secret")

@@ -1,4 +1,3 @@
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from server.models import AttachmentKind
@@ -8,10 +7,6 @@ from server.schemas.common import StrictSchema
 class AttachmentFormSchema(StrictSchema):
     kind = fields.Enum(AttachmentKind, by_value=True, required=True)
     concern_id = fields.UUID(metadata={"description": "A concern of this visit the photo belongs to."})
-
-
-class AttachmentFileSchema(StrictSchema):
-    file = Upload(required=True, metadata={"description": "JPEG, PNG or HEIC; HEIC is kept as JPEG."})
 
 
 class AttachmentSchema(Schema):

@@ -28,6 +28,10 @@ class BadgeSchema(Schema):
     issued_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
     status_reason = fields.String(allow_none=True)
+    has_photo = fields.Function(
+        lambda b: b.photo_sha256 is not None,
+        metadata={"description": "A photo is shown to tenants on the verification page (and only there)."},
+    )
     bookings_today = fields.List(fields.Nested(BookingTodaySchema))
     version = fields.Integer()
 

@@ -1,5 +1,6 @@
 """Pieces every resource's schemas share: pagination in and out, and the problem body."""
 
+from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, fields, validate
 
 
@@ -8,6 +9,12 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class ImageFileSchema(StrictSchema):
+    """A multipart upload of one image."""
+
+    file = Upload(required=True, metadata={"description": "JPEG, PNG or HEIC; HEIC is kept as JPEG."})
 
 
 class PageArgsSchema(StrictSchema):

@@ -1,58 +1,29 @@
 """Photos and signatures: decoded to prove they are images, location stripped, stored by their sha256."""
 
-import hashlib
 import io
-import os
-import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-import pillow_heif
 import sqlalchemy as sa
-from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 import sync
+from server import file_store, images
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
 from server.models import Attachment, AttachmentKind, Concern, User, Visit
 from server.services.access import get_visible, visit_filter
 from server.services.pages import Page, paginate
 
-pillow_heif.register_heif_opener()
-# A photo from a tablet camera is at most a few tens of megapixels; anything larger is refused
-# before it is decoded (a small file can hold a huge, memory-eating image).
-_MAX_PIXELS = 60_000_000
-# Checked here from the header, before decoding; Pillow's own check would only warn below 2x its limit.
-Image.MAX_IMAGE_PIXELS = None
-_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 _GPS_IFD = 0x8825
-
-
-def _decoded(data: bytes) -> Image.Image:
-    """Open and fully decode the bytes, whatever the upload claimed they were."""
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > _MAX_PIXELS:
-                raise Image.DecompressionBombError(f"{probe.width}x{probe.height}")
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except Image.DecompressionBombError as exc:
-        raise DomainError("payload_too_large", "The image has too many pixels.") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError("not_an_image", "The file could not be read as a JPEG, PNG or HEIC image.") from exc
-    if image.format not in (*_FORMATS, "HEIF"):
-        raise DomainError("not_an_image", f"{image.format} images are not accepted; send JPEG, PNG or HEIC.")
-    return image
 
 
 def _stored_bytes(image: Image.Image, data: bytes, keep_location: bool) -> tuple[bytes, str]:
     """The bytes to keep: HEIC becomes JPEG; the GPS location goes unless the contract keeps it."""
     exif = image.getexif()
-    if image.format in _FORMATS and (keep_location or _GPS_IFD not in exif):
-        return data, _FORMATS[image.format]
+    if image.format in images.FORMATS and (keep_location or _GPS_IFD not in exif):
+        return data, images.FORMATS[image.format]
     if not keep_location:
         exif.pop(_GPS_IFD, None)
     out = io.BytesIO()
@@ -66,21 +37,6 @@ def _stored_bytes(image: Image.Image, data: bytes, keep_location: bool) -> tuple
     return out.getvalue(), "image/jpeg"
 
 
-def _path(sha256: str) -> Path:
-    return Path(current_app.config["STORAGE_DIR"]) / "attachments" / sha256[:2] / sha256
-
-
-def _store(data: bytes, sha256: str) -> None:
-    path = _path(sha256)
-    if path.exists():
-        return  # content-addressed: the same bytes are stored once
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-
-
 def upload(visit_id: uuid.UUID, kind: AttachmentKind, data: bytes, concern_id, actor: User, now: datetime):
     """Keep a photo or signature for a visit (its operative, or a manager on the contract)."""
     visit = get_visible(actor, Visit, visit_id)
@@ -90,10 +46,9 @@ def upload(visit_id: uuid.UUID, kind: AttachmentKind, data: bytes, concern_id, a
         concern = db.session.get(Concern, concern_id)
         if concern is None or concern.visit_id != visit.id:
             raise DomainError("validation_failed", errors={"concern_id": ["No concern of this visit has this id."]})
-    image = _decoded(data)
+    image = images.decode(data)
     stored, content_type = _stored_bytes(image, data, visit.contract.standards["keep_photo_location"])
-    sha256 = hashlib.sha256(stored).hexdigest()
-    _store(stored, sha256)
+    sha256 = file_store.put(stored)
     attachment = Attachment(
         visit_id=visit.id,
         concern_id=concern_id,
@@ -125,7 +80,7 @@ def get_attachment(attachment_id: uuid.UUID, actor: User) -> Attachment:
 
 def content_path(attachment_id: uuid.UUID, actor: User) -> tuple[Attachment, Path]:
     attachment = get_attachment(attachment_id, actor)
-    return attachment, _path(attachment.sha256)
+    return attachment, file_store.path(attachment.sha256)
 
 
 def list_for_visit(visit_id: uuid.UUID, actor: User, page: int, per_page: int) -> Page:

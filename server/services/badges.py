@@ -12,11 +12,12 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
-from server import encryption
+from server import encryption, file_store, images
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
 from server.london_time import LONDON, london_date
@@ -142,6 +143,24 @@ def revoke(badge_id: uuid.UUID, reason: str, actor: User, now: datetime) -> Badg
     return badge if badge.status == BadgeStatus.REVOKED else _set_status(badge, BadgeStatus.REVOKED, reason, now)
 
 
+def set_photo(badge_id: uuid.UUID, data: bytes, actor: User, now: datetime) -> Badge:
+    """Put the holder's photo on the badge: cropped to a portrait, small, stripped of metadata."""
+    badge = _managed(badge_id, actor)
+    if badge.status == BadgeStatus.REVOKED:
+        raise DomainError("invalid_transition", "A revoked badge stays revoked; issue a new one.")
+    badge.photo_sha256 = file_store.put(images.badge_photo(images.decode(data)))
+    badge.bump()
+    return with_status(badge, now)
+
+
+def remove_photo(badge_id: uuid.UUID, actor: User, now: datetime) -> Badge:
+    badge = _managed(badge_id, actor)
+    if badge.photo_sha256 is not None:
+        badge.photo_sha256 = None
+        badge.bump()
+    return with_status(badge, now)
+
+
 def _visible(actor: User) -> sa.Select:
     """Badges of the actor's own operatives, and (office staff) of the contractors on their contracts."""
     query = sa.select(Badge).join(User, User.id == Badge.user_id)
@@ -209,6 +228,11 @@ class Verification:
     @property
     def operative(self) -> User | None:
         return self.badge.user if self.badge else None
+
+    @property
+    def shows_photo(self) -> bool:
+        """The photo is shown only beside a genuine verdict: never to help a refused badge look real."""
+        return self.verdict == Verdict.GENUINE and self.badge.photo_sha256 is not None
 
 
 def _verdict(badge: Badge, now: datetime) -> Verdict:
@@ -278,11 +302,17 @@ def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
     return current - step < LIVE_ACCEPT_STEPS, current - step >= LIVE_ACCEPT_STEPS
 
 
-def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
-    """The verdict for a badge's QR (or its live QR), logged."""
+def _signed_badge(token: str) -> Badge | None:
+    """The badge this exact token was issued for, if its signature holds."""
     claims = badge_keys.verify(token)
     badge = db.session.get(Badge, claims.badge_id) if claims else None
-    if badge is None or badge.token != token:
+    return badge if badge is not None and badge.token == token else None
+
+
+def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
+    """The verdict for a badge's QR (or its live QR), logged."""
+    badge = _signed_badge(token)
+    if badge is None:
         _log(None, Verdict.NOT_RECOGNISED, "qr", now)
         return Verification(Verdict.NOT_RECOGNISED)
     result = Verification(_verdict(badge, now), badge, _landlords(badge))
@@ -309,6 +339,14 @@ def verify_short_code(text: str, now: datetime, via: str = "short_code") -> Veri
     return result
 
 
+def photo_path(token: str, now: datetime) -> tuple[Path, str] | None:
+    """The file of a genuine badge's photo and its sha256, for its verification page; None for any other."""
+    badge = _signed_badge(token)
+    if badge is None or badge.photo_sha256 is None or _verdict(badge, now) != Verdict.GENUINE:
+        return None
+    return file_store.path(badge.photo_sha256), badge.photo_sha256
+
+
 @dataclass
 class Booking:
     booked: bool
@@ -320,9 +358,8 @@ class Booking:
 
 def booked_today(token: str, postcode: str, house: str, now: datetime) -> Booking:
     """Is this badge's holder booked at this address today (London)? Never says more than yes or no."""
-    claims = badge_keys.verify(token)
-    badge = db.session.get(Badge, claims.badge_id) if claims else None
-    if badge is None or badge.token != token or _verdict(badge, now) != Verdict.GENUINE:
+    badge = _signed_badge(token)
+    if badge is None or _verdict(badge, now) != Verdict.GENUINE:
         return Booking(False)
     today = london_date(now)
     visits = db.session.scalars(

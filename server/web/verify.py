@@ -1,8 +1,10 @@
 """The badge check a tenant's phone camera opens: /v/<token>, the short-code form at /v, and the keys."""
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, send_file
 from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
 
+from server import errors
 from server.extensions import limiter
 from server.models import Verdict
 from server.models.base import utcnow
@@ -30,6 +32,16 @@ def _wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+@bp.errorhandler(HTTPException)
+@bp.errorhandler(errors.DomainError)
+def _error(exc):
+    """A tenant's browser gets a page it can read (and phone from); anything else gets problem+json."""
+    response = errors.from_exception(exc)
+    if _wants_json():
+        return response
+    return render_template("error.html", status=response.status_code), response.status_code
+
+
 def _as_json(result: Verification) -> dict:
     body = {"verdict": result.verdict.value, "message": MESSAGES[result.verdict], "live": result.live}
     if result.live:
@@ -43,6 +55,7 @@ def _as_json(result: Verification) -> dict:
             "contractor": user.organisation.name,
             "landlords": [{"name": o.name, "phone": o.phone_office} for o in result.landlords],
             "valid_until": result.badge.expires_at.isoformat(),
+            "photo": f"{badges.verify_url(result.badge)}/photo.jpg" if result.shows_photo else None,
         }
     return body
 
@@ -74,11 +87,25 @@ def verify(token: str):
     return _answer(badges.verify_token(token, utcnow(), live=request.args.get("live")), token)
 
 
+@bp.get("/v/<token>/photo.jpg")
+@limiter.limit(_PAGE_LIMIT)
+def photo(token: str):
+    """A genuine badge's photo, for its page. Revalidated on every view, so a revoked badge's photo goes at once."""
+    found = badges.photo_path(token, utcnow())
+    if found is None:
+        raise errors.NotFound("No photo is shown for this badge.")
+    path, sha256 = found
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @bp.get("/v")
 @limiter.limit(_PAGE_LIMIT)
 def short_code_form():
     if _wants_json():
-        return jsonify({"verdict": None, "message": "Send the code under the QR as POST /v with `code`."})
+        return jsonify({"verdict": Verdict.NOT_RECOGNISED.value, "message": "Send the code under the QR as POST /v."})
     return render_template("short_code.html", error=None)
 
 

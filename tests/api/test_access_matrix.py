@@ -446,6 +446,17 @@ def revoke_badge(scene):
     return Call(f"/badges/{_badge(scene).id}/revoke", {"reason": "Left the company"})
 
 
+def set_badge_photo(scene):
+    return Call(f"/badges/{_badge(scene).id}/photo", form={"file": (io.BytesIO(_png()), "me.png")})
+
+
+def remove_badge_photo(scene):
+    badge = _badge(scene)
+    badge.photo_sha256 = "0" * 64
+    db.session.flush()
+    return Call(f"/badges/{badge.id}/photo")
+
+
 def get_live_secret(scene):
     return Call(f"/badges/{_badge(scene).id}/live-secret")
 
@@ -744,6 +755,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         "foreign":           ALL_404,
     }),
     ("POST", "/badges/<uuid:badge_id>/revoke"): Route(revoke_badge, {
+        "own":               (403, 404, 403, 200, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("PUT", "/badges/<uuid:badge_id>/photo"): Route(set_badge_photo, {
+        "own":               (403, 404, 403, 200, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("DELETE", "/badges/<uuid:badge_id>/photo"): Route(remove_badge_photo, {
         "own":               (403, 404, 403, 200, 403, 403, 404),
         "foreign":           ALL_404,
     }),
