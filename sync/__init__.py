@@ -3,6 +3,7 @@
 from server.models.changes import Change, Op, Scope
 from sync.changelog import record
 from sync.scope import (
+    badge_changed,
     checklist_template_changed,
     contract_changed,
     household_changed,
@@ -16,6 +17,7 @@ __all__ = [
     "Change",
     "Op",
     "Scope",
+    "badge_changed",
     "checklist_template_changed",
     "contract_changed",
     "household_changed",

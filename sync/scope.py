@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 
 from server.extensions import db
+from server.models.badges import Badge
 from server.models.base import utcnow
 from server.models.changes import Op, Scope
 from server.models.contracts import Contract
@@ -65,6 +66,12 @@ def user_changed(user: User) -> None:
         return
     operative = user.id if user.role == Role.OPERATIVE else None
     record("user", user.id, user.version, [Scope(user.organisation_id, user.organisation_id, operative)])
+
+
+def badge_changed(badge: Badge) -> None:
+    """A badge reaches its holder's tablet (with the live secret it carries) and the contractor's staff."""
+    holder = badge.user or db.session.get(User, badge.user_id)
+    record("badge", badge.id, badge.version, [Scope(contractor_id=holder.organisation_id, operative_id=holder.id)])
 
 
 def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None, *, reassigned: bool = False) -> None:

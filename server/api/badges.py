@@ -17,6 +17,7 @@ from server.schemas.badges import (
 )
 from server.schemas.common import ImageFileSchema, page_of
 from server.services import badges, qr_codes
+from sync import live_badge
 
 bp = Blueprint("badges", __name__, description="Operatives' identity badges, and alerts from their scans.")
 
@@ -96,7 +97,7 @@ def get_live_secret(badge_id: uuid.UUID):
     """The holder's tablet: the secret its rotating live code is made from, and the server's time."""
     now = utcnow()
     secret = badges.live_secret(badge_id, actor())
-    return {"badge_id": badge_id, "secret": secret, "step_seconds": badges.LIVE_STEP_SECONDS, "server_time": now}
+    return {"badge_id": badge_id, "secret": secret, "step_seconds": live_badge.STEP_SECONDS, "server_time": now}
 
 
 def _qr(badge_id: uuid.UUID, render) -> Response:

@@ -5,8 +5,6 @@ caller's address; a scan of a revoked or suspended badge, or a burst of scans, a
 contractor's managers.
 """
 
-import base64
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -17,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+import sync
 from server import encryption, file_store, images
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
@@ -39,12 +38,12 @@ from server.models.base import utcnow
 from server.services import badge_keys
 from server.services.access import get_visible, is_platform_admin
 from server.services.pages import Page, paginate
+from sync.live_badge import live_code, match_number, step_at
 
 MAX_VALIDITY = timedelta(days=365)
 # No 0/O, 1/I/L, so a code read aloud over the phone or typed from print comes out right.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 9  # random characters; a check character follows
-LIVE_STEP_SECONDS = 30
 LIVE_ACCEPT_STEPS = 3  # the current step and the two before it: at most 90 seconds old
 BURST_SCANS, BURST_WINDOW = 20, timedelta(minutes=10)
 
@@ -109,6 +108,7 @@ def issue(user_id: uuid.UUID, expires_at: datetime | None, actor: User, now: dat
     badge.token = badge_keys.sign(key, badge.id, badge.expires_at)
     db.session.add(badge)
     db.session.flush()
+    sync.badge_changed(badge)
     return with_status(badge, now)
 
 
@@ -118,9 +118,14 @@ def _managed(badge_id: uuid.UUID, actor: User) -> Badge:
     return badge
 
 
+def _changed(badge: Badge) -> None:
+    badge.bump()
+    sync.badge_changed(badge)
+
+
 def _set_status(badge: Badge, status: BadgeStatus, reason: str | None, now: datetime) -> Badge:
     badge.status, badge.status_reason, badge.status_changed_at = status, reason, now
-    badge.bump()
+    _changed(badge)
     return with_status(badge, now)
 
 
@@ -149,7 +154,7 @@ def set_photo(badge_id: uuid.UUID, data: bytes, actor: User, now: datetime) -> B
     if badge.status == BadgeStatus.REVOKED:
         raise DomainError("invalid_transition", "A revoked badge stays revoked; issue a new one.")
     badge.photo_sha256 = file_store.put(images.badge_photo(images.decode(data)))
-    badge.bump()
+    _changed(badge)
     return with_status(badge, now)
 
 
@@ -157,7 +162,7 @@ def remove_photo(badge_id: uuid.UUID, actor: User, now: datetime) -> Badge:
     badge = _managed(badge_id, actor)
     if badge.photo_sha256 is not None:
         badge.photo_sha256 = None
-        badge.bump()
+        _changed(badge)
     return with_status(badge, now)
 
 
@@ -272,21 +277,6 @@ def _alert(badge: Badge, contractor_id: uuid.UUID, kind: str, detail: str, now: 
     db.session.add(BadgeAlert(badge_id=badge.id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now))
 
 
-def _live_mac(secret: str, badge_id: uuid.UUID, step: int) -> bytes:
-    return hmac.new(secret.encode(), badge_id.bytes + step.to_bytes(8, "big"), hashlib.sha256).digest()
-
-
-def live_code(secret: str, badge_id: uuid.UUID, step: int) -> str:
-    """What the tablet shows for a 30-second step: `<step>.<mac>`; the device computes the same offline."""
-    mac = _live_mac(secret, badge_id, step)[:12]
-    return f"{step}.{base64.urlsafe_b64encode(mac).decode()}"
-
-
-def match_number(code: str) -> str:
-    """Three digits the tenant compares between their phone and the tablet."""
-    return f"{int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], 'big') % 1000:03d}"
-
-
 def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
     """(valid, expired) for a live code: valid if made for one of the last three steps (90 s)."""
     step_text, _, mac_text = code.partition(".")
@@ -296,7 +286,7 @@ def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
     expected = live_code(encryption.decrypt(badge.live_secret_encrypted), badge.id, step)
     if not hmac.compare_digest(expected, code) or not mac_text:
         return False, False
-    current = int(now.timestamp()) // LIVE_STEP_SECONDS
+    current = step_at(now)
     if step > current + 1:  # a clock running a little ahead is forgiven, no more
         return False, False
     return current - step < LIVE_ACCEPT_STEPS, current - step >= LIVE_ACCEPT_STEPS

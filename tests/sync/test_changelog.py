@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import ChecklistTemplate, Contract, Organisation, Role, User, Visit, VisitStatus
 from server.models.base import utcnow
 from server.models.changes import Change, Op, Scope
-from server.services import contracts, properties, users, visits
+from server.services import badges, contracts, properties, users, visits
 from tests import factories
 
 
@@ -232,6 +232,17 @@ def test_a_managers_change_reaches_their_organisation(world, now):
 
     scope = Scope(side.landlord.id, side.landlord.id)
     assert _changes() == [("user", side.landlord_manager.id, Op.UPSERT, 2, scope)]
+
+
+def test_a_badge_and_each_change_to_it_reach_its_holders_tablet(world, now):
+    side = world.a
+    holder = Scope(contractor_id=side.contractor.id, operative_id=side.operative.id)
+
+    badge = badges.issue(side.operative.id, None, actor=side.contractor_admin, now=now)
+    badges.suspend(badge.id, "Lost", actor=side.contractor_admin, now=now)
+    badges.revoke(badge.id, "Lost for good", actor=side.contractor_admin, now=now)
+
+    assert _changes() == [("badge", badge.id, Op.UPSERT, version, holder) for version in (1, 2, 3)]
 
 
 # The transaction id that orders the feed (DESIGN §4)

@@ -11,6 +11,7 @@ import pytest
 from server.extensions import db
 from server.models import BadgeAlert, BadgeScan
 from server.services import badge_keys, badges, qr_codes
+from sync import live_badge
 from tests import factories
 
 JSON = {"Accept": "application/json"}
@@ -168,7 +169,7 @@ def test_every_scan_is_logged_and_a_revoked_scan_alerts_the_contractor(client, w
 def test_a_live_code_is_accepted_for_90_seconds(client, world, now):
     badge = factories.badge(world.a.operative)
     secret = badges.encryption.decrypt(badge.live_secret_encrypted)
-    step = int(now.timestamp()) // badges.LIVE_STEP_SECONDS
+    step = live_badge.step_at(now)
 
     fresh = client.get(_path(badge), query_string={"live": badges.live_code(secret, badge.id, step)}, headers=JSON)
     stale = client.get(_path(badge), query_string={"live": badges.live_code(secret, badge.id, step - 4)}, headers=JSON)
