@@ -12,6 +12,7 @@ import sync
 from server.extensions import db, passwords
 from server.london_time import LONDON
 from server.models import (
+    Badge,
     Contract,
     Household,
     Organisation,
@@ -24,7 +25,7 @@ from server.models import (
     VisitStatus,
 )
 from server.schemas.standards import validated_standards
-from server.services import checklists, properties, visits
+from server.services import badges, checklists, properties, visits
 
 PASSWORD = "doorstep-demo"
 
@@ -178,6 +179,7 @@ class World:
     organisations: list[Organisation]
     users: list[User]
     visits: list[Visit]
+    badges: list[Badge]
 
 
 def _london(day: date, hour: int) -> datetime:
@@ -234,6 +236,10 @@ def seed(now: datetime) -> None:
         sync.user_changed(user)
         users[email] = user
 
+    for operative in (u for u in users.values() if u.role == Role.OPERATIVE):
+        admin = next(u for u in users.values() if u.organisation is operative.organisation and u.role == Role.ADMIN)
+        badges.issue(operative.id, None, actor=admin, now=now)
+
     homes = {}
     for key, (landlord, (house, street, town, postcode), (tenant, language, needs, lone, secret)) in HOMES.items():
         admin = users[f"admin@{landlord}.example"]
@@ -283,7 +289,10 @@ def load() -> World:
     booked = db.session.scalars(
         sa.select(Visit).where(Visit.contract_id.in_(contract_ids)).order_by(Visit.window_start, Visit.id)
     ).all()
-    return World(list(orgs), list(users), list(booked))
+    held = db.session.scalars(
+        sa.select(Badge).join(User, User.id == Badge.user_id).where(User.organisation_id.in_(ids)).order_by(User.email)
+    ).all()
+    return World(list(orgs), list(users), list(booked), list(held))
 
 
 def as_json(world: World) -> dict:
@@ -321,6 +330,15 @@ def as_json(world: World) -> dict:
             }
             for v in world.visits
         ],
+        "badges": [
+            {
+                "id": str(b.id),
+                "operative_email": b.user.email,
+                "short_code": badges.display_short_code(b.short_code),
+                "verify_url": badges.verify_url(b),
+            }
+            for b in world.badges
+        ],
     }
 
 
@@ -335,6 +353,10 @@ def as_text(world: World, base_url: str) -> str:
         today = sum(1 for v in world.visits if v.operative_id == user.id and v.status == VisitStatus.SCHEDULED)
         extra = f"  ({today} scheduled)" if user.role == Role.OPERATIVE else ""
         lines.append(f"  {user.email:32} {user.role.value:10} {user.organisation.name}{extra}")
+    lines += ["", f"Badges: open an address (or scan its QR) as a tenant would, or type the code at {base_url}/v"]
+    for badge in world.badges:
+        code = badges.display_short_code(badge.short_code)
+        lines.append(f"  {badge.user.name:16} {code}  {badges.verify_url(badge)}")
     lines += [
         "",
         "Sign in:",

@@ -203,3 +203,24 @@ def test_the_demo_has_a_repair_due_compensation(client, demo):
     due = client.get("/api/v1/compensation", headers=headers).json
 
     assert [(r["repair_reference"], r["missed"], r["due"]) for r in due["items"]] == [("HAV-40007", 3, True)]
+
+
+def test_every_demo_operative_carries_a_genuine_badge(client, demo, app):
+    operatives = {u["email"] for u in demo["users"] if u["role"] == "operative"}
+
+    checks = {
+        b["operative_email"]: client.get(
+            b["verify_url"].removeprefix(app.config["PUBLIC_BASE_URL"]), headers={"Accept": "application/json"}
+        ).json
+        for b in demo["badges"]
+    }
+
+    assert set(checks) == operatives
+    assert {c["verdict"] for c in checks.values()} == {"genuine"}
+
+
+def test_the_human_output_lists_each_badges_address_and_code(runner, demo):
+    result = runner.invoke(args=["seed-demo"])
+
+    for badge in demo["badges"]:
+        assert f"{badge['short_code']}  {badge['verify_url']}" in result.stdout
