@@ -46,6 +46,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 9  # random characters; a check character follows
 LIVE_ACCEPT_STEPS = 3  # the current step and the two before it: at most 90 seconds old
 BURST_SCANS, BURST_WINDOW = 20, timedelta(minutes=10)
+ALERT_REPEAT_AFTER = timedelta(hours=1)
 
 
 # Short codes ---------------------------------------------------------------------------------------
@@ -274,6 +275,15 @@ def _log(badge: Badge | None, verdict: Verdict, via: str, now: datetime) -> None
 
 
 def _alert(badge: Badge, contractor_id: uuid.UUID, kind: str, detail: str, now: datetime) -> None:
+    """Raise an alert, unless the same one is open from the last hour: one tenant checking twice is one alert."""
+    open_already = sa.select(BadgeAlert.id).where(
+        BadgeAlert.badge_id == badge.id,
+        BadgeAlert.kind == kind,
+        BadgeAlert.acknowledged_at.is_(None),
+        BadgeAlert.raised_at > now - ALERT_REPEAT_AFTER,
+    )
+    if db.session.scalar(open_already.limit(1)) is not None:
+        return
     db.session.add(BadgeAlert(badge_id=badge.id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now))
 
 
