@@ -320,8 +320,8 @@ def verify_token(token: str, now: datetime, live: str | None = None) -> Verifica
         valid, expired = _check_live(badge, live, now)
         if valid:
             result.live, result.match_number = True, match_number(live)
-        elif expired:
-            result.live_expired = True
+        elif expired:  # a screenshot or photo of the tablet: it vouches for no one now
+            result.verdict, result.live_expired = Verdict.EXPIRED, True
         else:
             result.verdict = Verdict.NOT_RECOGNISED
     _log(badge, result.verdict, "live" if live is not None else "qr", now)

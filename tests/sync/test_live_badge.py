@@ -43,5 +43,6 @@ def test_a_screenshot_of_the_live_code_goes_stale_after_90_seconds(client, synce
 
     answer = _check(client, url)
 
+    assert answer["verdict"] == "expired"  # never "genuine" for a replayed screenshot
     assert answer["live"] is False
     assert answer["message"].startswith("This code has expired")
