@@ -186,7 +186,10 @@ def get_badge(badge_id: uuid.UUID, actor: User) -> Badge:
 
 
 def list_badges(actor: User, short_code: str | None, user_id, page: int, per_page: int) -> Page:
-    """Badges you may see; a tenant's short code read over the phone finds one."""
+    """Badges you may see; a tenant's short code read over the phone finds one, and is logged as a check.
+
+    (Someone is at a door with that badge: a revoked or suspended one alerts its contractor as a scan would.)
+    """
     query = _visible(actor)
     if short_code is not None:
         query = query.where(Badge.short_code == (normalise_short_code(short_code) or "-"))
@@ -196,6 +199,8 @@ def list_badges(actor: User, short_code: str | None, user_id, page: int, per_pag
     now = utcnow()
     for badge in result.items:
         with_status(badge, now)
+        if short_code is not None:
+            _log(badge, badge.verdict, "phone", now)
     return result
 
 

@@ -69,3 +69,17 @@ def test_a_burst_of_checks_of_a_genuine_badge_alerts_once(world):
     kinds = [a.kind for a in db.session.scalars(db.select(badges.BadgeAlert))]
     assert verdicts == {badges.Verdict.GENUINE}
     assert kinds == ["burst"]
+
+
+def test_a_code_read_out_to_the_office_is_logged_and_a_revoked_one_alerts(client, world, auth_headers):
+    badge = factories.badge(world.a.operative, status="revoked")
+    code = badges.display_short_code(badge.short_code)
+
+    found = client.get(
+        "/api/v1/badges", query_string={"short_code": code}, headers=auth_headers(world.a.landlord_manager)
+    )
+
+    scans = [(s.via, s.verdict.value) for s in db.session.scalars(db.select(badges.BadgeScan))]
+    assert [b["verdict"] for b in found.json["items"]] == ["revoked"]
+    assert scans == [("phone", "revoked")]
+    assert _alerts(client, auth_headers(world.a.contractor_manager)) == [("revoked_scan", str(badge.id))]
