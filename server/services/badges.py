@@ -19,7 +19,7 @@ import sync
 from server import encryption, file_store, images
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
-from server.london_time import LONDON, london_date
+from server.london_time import london_date
 from server.models import (
     Badge,
     BadgeAlert,
@@ -354,18 +354,23 @@ def photo_path(token: str, now: datetime) -> tuple[Path, str] | None:
 
 @dataclass
 class Booking:
-    booked: bool
+    verdict: Verdict  # the badge's, as the tenant would be told
+    booked: bool = False
     window_start: datetime | None = None
     window_end: datetime | None = None
     kind: str | None = None
     doorstep_password: bool = False  # the household set one: the page says to ask for it
 
 
-def booked_today(token: str, postcode: str, house: str, now: datetime) -> Booking:
-    """Is this badge's holder booked at this address today (London)? Never says more than yes or no."""
+def booked_today(token: str, postcode: str | None, house: str, now: datetime) -> Booking:
+    """Is this badge's holder booked at this address today (London)? Never says more than yes or no.
+
+    Only a genuine badge is ever booked; a postcode that is not one (None) or no house is simply not booked.
+    """
     badge = _signed_badge(token)
-    if badge is None or _verdict(badge, now) != Verdict.GENUINE:
-        return Booking(False)
+    verdict = _verdict(badge, now) if badge is not None else Verdict.NOT_RECOGNISED
+    if verdict != Verdict.GENUINE or postcode is None or not house.strip():
+        return Booking(verdict)
     today = london_date(now)
     visits = db.session.scalars(
         sa.select(Visit)
@@ -381,16 +386,8 @@ def booked_today(token: str, postcode: str, house: str, now: datetime) -> Bookin
         if london_date(visit.window_start) == today:
             household = visit.property.household
             has_password = household is not None and household.has_doorstep_password
-            return Booking(True, visit.window_start, visit.window_end, visit.kind.value, has_password)
-    return Booking(False)
-
-
-def london_time(moment: datetime) -> str:
-    return moment.astimezone(LONDON).strftime("%H:%M")
-
-
-def london_day(moment: datetime) -> str:
-    return moment.astimezone(LONDON).strftime("%-d %B %Y")
+            return Booking(verdict, True, visit.window_start, visit.window_end, visit.kind.value, has_password)
+    return Booking(verdict)
 
 
 # Alerts --------------------------------------------------------------------------------------------

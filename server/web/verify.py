@@ -1,35 +1,71 @@
-"""The badge check a tenant's phone camera opens: /v/<token>, the short-code form at /v, and the keys."""
+"""The badge check a tenant's phone camera opens: /v/<token>, the short-code form at /v, and the keys.
 
-from flask import Blueprint, jsonify, render_template, request, send_file
+Pages come in the tenant's language: `?lang=` (kept through the forms), else the browser's.
+"""
+
+from functools import partial
+from pathlib import Path
+
+from babel.dates import format_date, format_time
+from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from server import errors
+from server import errors, wording
 from server.extensions import limiter
+from server.london_time import LONDON
 from server.models import Verdict
 from server.models.base import utcnow
 from server.schemas.properties import Postcode
 from server.services import badge_keys, badges
-from server.services.badges import Verification
+from server.services.badges import Booking, Verification
 
 bp = Blueprint("verify", __name__, template_folder="templates")
+WORDING = wording.load(Path(__file__).parent / "wording")
 
 # Enough for a household checking a few times; too few to map where operatives are booked.
 _PAGE_LIMIT = "60 per minute"
 _BOOKED_LIMIT = "5 per minute;20 per hour"
 
-MESSAGES = {
-    Verdict.GENUINE: "This badge is genuine.",
-    Verdict.REVOKED: "This badge has been cancelled. Do not let this person in.",
-    Verdict.SUSPENDED: "This badge is suspended. Do not let this person in.",
-    Verdict.EXPIRED: "This badge has expired. Do not let this person in.",
-    Verdict.NOT_RECOGNISED: "We do not recognise this badge. Do not let this person in.",
-}
-
 
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _language() -> wording.Language:
+    return WORDING.languages[WORDING.choose(request.values.get("lang"), request.accept_languages)]
+
+
+def _page(template: str, back: str, status: int = 200, **context):
+    """Render a page in the tenant's language, with links to the same page in the others.
+
+    A page answering a form post switches language by going `back` (to the badge, or the code form).
+    """
+    language = _language()
+
+    def switch(code: str) -> str:
+        if request.method != "GET" or request.endpoint is None:
+            return f"{back}?lang={code}"
+        return url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict() | {"lang": code}))
+
+    text = partial(WORDING.text, language.code)
+    page = render_template(
+        template, language=language, languages=WORDING.languages.values(), switch=switch, t=text, back=back, **context
+    )
+    return page, status, {"Content-Language": language.code}
+
+
+def _london_day(moment, language: wording.Language) -> str:
+    return format_date(moment.astimezone(LONDON).date(), "long", locale=language.locale)
+
+
+def _window(booking: Booking, language: wording.Language) -> str:
+    start, end = (
+        format_time(t.astimezone(LONDON), "HH:mm", locale=language.locale)
+        for t in (booking.window_start, booking.window_end)
+    )
+    return WORDING.text(language.code, "window", start=start, end=end)
 
 
 @bp.errorhandler(HTTPException)
@@ -39,15 +75,17 @@ def _error(exc):
     response = errors.from_exception(exc)
     if _wants_json():
         return response
-    return render_template("error.html", status=response.status_code), response.status_code
+    return _page("error.html", back="/v", status=response.status_code, rate_limited=response.status_code == 429)
+
+
+def _message(result: Verification, language: wording.Language) -> str:
+    return WORDING.text(language.code, "live_code_expired" if result.live_expired else result.verdict.value)
 
 
 def _as_json(result: Verification) -> dict:
-    body = {"verdict": result.verdict.value, "message": MESSAGES[result.verdict], "live": result.live}
+    body = {"verdict": result.verdict.value, "message": _message(result, _language()), "live": result.live}
     if result.live:
         body["match_number"] = result.match_number
-    if result.live_expired:
-        body["message"] = "This code has expired. Ask to see the live badge on their tablet."
     if result.badge is not None and result.verdict != Verdict.NOT_RECOGNISED:
         user = result.badge.user
         body["operative"] = {
@@ -63,12 +101,14 @@ def _as_json(result: Verification) -> dict:
 def _answer(result: Verification, token: str | None):
     if _wants_json():
         return jsonify(_as_json(result))
-    return render_template(
+    language = _language()
+    return _page(
         "verify.html",
+        back=f"/v/{token}" if token else "/v",
         result=result,
-        message=MESSAGES[result.verdict],
+        message=_message(result, language),
         token=token,
-        valid_until=badges.london_day(result.badge.expires_at) if result.badge else None,
+        valid_until=_london_day(result.badge.expires_at, language) if result.badge else None,
     )
 
 
@@ -106,7 +146,7 @@ def photo(token: str):
 def short_code_form():
     if _wants_json():
         return jsonify({"verdict": Verdict.NOT_RECOGNISED.value, "message": "Send the code under the QR as POST /v."})
-    return render_template("short_code.html", error=None)
+    return _page("short_code.html", back="/v")
 
 
 @bp.post("/v")
@@ -125,16 +165,17 @@ def booked(token: str):
         postcode = Postcode().deserialize(str(data.get("postcode", "")))
     except ValidationError:  # a malformed postcode is simply not a booking
         postcode = None
-    house = str(data.get("house", ""))[:100]
-    answer = badges.booked_today(token, postcode, house, utcnow()) if postcode and house.strip() else None
-    booking = answer or badges.Booking(False)
-    body = {"booked": booking.booked}
-    if booking.booked:
-        body |= {
-            "window": f"{badges.london_time(booking.window_start)} to {badges.london_time(booking.window_end)}",
-            "job": booking.kind,
-            "ask_for_doorstep_password": booking.doorstep_password,
-        }
-    if _wants_json() or not request.form:
+    booking = badges.booked_today(token, postcode, str(data.get("house", ""))[:100], utcnow())
+    language = _language()
+    if not (request.form and not _wants_json()):
+        body = {"verdict": booking.verdict.value, "booked": booking.booked}
+        if booking.booked:
+            body |= {
+                "window": _window(booking, language),
+                "job": booking.kind,
+                "ask_for_doorstep_password": booking.doorstep_password,
+            }
         return jsonify(body)
-    return render_template("booked.html", booking=booking, body=body, token=token)
+    return _page(
+        "booked.html", back=f"/v/{token}", booking=booking, window=booking.booked and _window(booking, language)
+    )

@@ -140,8 +140,20 @@ def test_are_they_booked_at_my_home(client, world, now):
     no = client.post(f"{_path(badge)}/booked", json={"postcode": "TD15 1AA", "house": home.house}).json
 
     assert yes["booked"] is True
-    assert set(yes) == {"booked", "window", "job", "ask_for_doorstep_password"}
-    assert no == {"booked": False}
+    assert set(yes) == {"verdict", "booked", "window", "job", "ask_for_doorstep_password"}
+    assert no == {"verdict": "genuine", "booked": False}  # never an address, never a name
+
+
+def test_a_refused_badge_is_never_booked(client, world, now):
+    badge = factories.badge(world.a.operative, status="revoked")
+    world.a.visit.window_start, world.a.visit.window_end = now, now + timedelta(hours=2)
+    db.session.flush()
+
+    answer = client.post(
+        f"{_path(badge)}/booked", json={"postcode": world.a.home.postcode, "house": world.a.home.house}
+    )
+
+    assert answer.json == {"verdict": "revoked", "booked": False}
 
 
 def test_the_booking_check_is_rate_limited(client, world):
