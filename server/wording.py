@@ -52,7 +52,7 @@ class Wording:
 @cache
 def load(folder: Path) -> Wording:
     languages = {}
-    for path in sorted(folder.glob("*.toml")):
+    for path in sorted(folder.glob("*.toml"), key=lambda p: (p.stem != ENGLISH, p.stem)):  # English first
         with path.open("rb") as f:
             data = tomllib.load(f)
         meta = data["language"]

@@ -1,8 +1,6 @@
 """A tenant checks a badge at the door: every verdict, every tampering, the short code and the booking check."""
 
 import base64
-import os
-import shutil
 import subprocess
 from datetime import timedelta
 
@@ -12,7 +10,7 @@ from server.extensions import db
 from server.models import BadgeAlert, BadgeScan
 from server.services import badge_keys, badges, qr_codes
 from sync import live_badge
-from tests import factories
+from tests import factories, tools
 
 JSON = {"Accept": "application/json"}
 
@@ -216,11 +214,8 @@ def test_the_public_keys_are_published_without_the_private_ones(client, world):
     assert "private" not in body.lower() and '"d"' not in body
 
 
-@pytest.mark.skipif(
-    shutil.which("zbarimg") is None and os.environ.get("REQUIRE_BROWSER") != "1",
-    reason="zbar-tools not installed (REQUIRE_BROWSER=1 makes this a failure)",
-)
 def test_the_qr_decodes_to_the_verify_url_with_an_independent_decoder(client, world, auth_headers, tmp_path):
+    tools.require("zbarimg")
     badge = factories.badge(world.a.operative)
     response = client.get(f"/api/v1/badges/{badge.id}/qr.png", headers=auth_headers(world.a.contractor_admin))
     image = tmp_path / "badge.png"

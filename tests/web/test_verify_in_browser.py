@@ -1,0 +1,157 @@
+"""The tenant's page in a real browser on a phone, JavaScript off: every verdict, every language, both forms."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
+
+from server.extensions import db
+from server.web.verify import WORDING
+from tests import factories
+
+LANGUAGES = {"en": "ltr", "cy": "ltr", "pl": "ltr", "ur": "rtl", "bn": "ltr", "zh-Hant": "ltr"}
+VERDICTS = ("genuine", "revoked", "suspended", "expired", "not_recognised")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _badge(world, now, verdict: str):
+    if verdict == "expired":
+        return factories.badge(world.a.operative, expires_at=(now - timedelta(days=1)).replace(microsecond=0))
+    if verdict in ("revoked", "suspended"):
+        return factories.badge(world.a.operative, status=verdict)
+    return factories.badge(world.a.operative)
+
+
+def _path(badge, verdict: str) -> str:
+    return "/v/AWhUuG-not-a-real-badge" if verdict == "not_recognised" else f"/v/{badge.token}"
+
+
+def _heading(phone) -> str:
+    return phone.locator("h1").inner_text().strip()
+
+
+def _portrait() -> bytes:
+    """A picture the size of a phone's portrait photo, as an admin would upload."""
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((600, 800)).convert("RGB").save(out, format="JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("verdict", VERDICTS)
+def test_each_verdict_reads_plainly_on_a_phone(phone, world, now, screenshot, verdict):
+    badge = _badge(world, now, verdict)
+
+    phone.goto(_path(badge, verdict))
+
+    assert _heading(phone) == WORDING.text("en", verdict)
+    assert phone.get_by_text("You do not have to let anyone in.").is_visible()
+    assert phone.get_attribute("html", "lang") == "en"
+    if verdict != "not_recognised":
+        assert phone.get_by_text(world.a.operative.name).is_visible()
+    screenshot(phone, f"verify-{verdict}-en")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("verdict", ["genuine", "revoked"])
+def test_each_language_sets_lang_and_dir(phone, world, now, screenshot, code, verdict):
+    badge = _badge(world, now, verdict)
+
+    phone.goto(f"{_path(badge, verdict)}?lang={code}")
+
+    assert phone.get_attribute("html", "lang") == code
+    assert phone.get_attribute("html", "dir") == LANGUAGES[code]
+    assert _heading(phone) == WORDING.text(code, verdict)
+    direction = phone.locator("h1").evaluate("element => getComputedStyle(element).direction")
+    assert direction == LANGUAGES[code]
+    screenshot(phone, f"verify-{verdict}-{code}")
+
+
+def test_the_language_switch_is_a_plain_link(phone, world):
+    badge = factories.badge(world.a.operative)
+    phone.goto(f"/v/{badge.token}")
+
+    phone.get_by_role("link", name="Cymraeg").click()
+    phone.wait_for_load_state()
+
+    assert phone.get_attribute("html", "lang") == "cy"
+    assert _heading(phone) == WORDING.text("cy", "genuine")
+    assert phone.get_by_role("link", name="Cymraeg").get_attribute("aria-current") == "true"
+
+
+def test_the_short_code_typed_as_read_off_the_badge(phone, world, screenshot):
+    badge = factories.badge(world.a.operative)
+    phone.goto("/v?lang=pl")
+
+    phone.get_by_label(WORDING.text("pl", "code_label")).fill(f"{badge.short_code[:4].lower()} {badge.short_code[4:]}")
+    phone.get_by_role("button", name=WORDING.text("pl", "check")).click()
+    phone.wait_for_load_state()
+
+    assert _heading(phone) == WORDING.text("pl", "genuine")
+    screenshot(phone, "short-code-genuine-pl")
+
+
+def test_are_they_booked_at_my_home_in_urdu(phone, world, now, screenshot):
+    badge = factories.badge(world.a.operative)
+    world.a.visit.window_start, world.a.visit.window_end = now, now + timedelta(hours=2)
+    db.session.flush()
+    phone.goto(f"/v/{badge.token}?lang=ur")
+
+    phone.get_by_label(WORDING.text("ur", "postcode")).fill(world.a.home.postcode.lower())
+    phone.get_by_label(WORDING.text("ur", "house")).fill(world.a.home.house)
+    phone.get_by_role("button", name=WORDING.text("ur", "check")).click()
+    phone.wait_for_load_state()
+
+    assert phone.get_attribute("html", "dir") == "rtl"
+    assert _heading(phone).startswith("جی ہاں")
+    assert world.a.home.street not in phone.content()  # never the address
+    screenshot(phone, "booked-yes-ur")
+
+
+def test_the_photo_shows_beside_a_genuine_verdict(phone, world, client, auth_headers, screenshot):
+    badge = factories.badge(world.a.operative)
+    form = {"file": (io.BytesIO(_portrait()), "face.jpg")}
+    client.put(
+        f"/api/v1/badges/{badge.id}/photo",
+        data=form,
+        headers=auth_headers(world.a.contractor_admin),
+        content_type="multipart/form-data",
+    )
+
+    phone.goto(f"/v/{badge.token}")
+
+    photo = phone.get_by_role("img", name=f"Photo of {world.a.operative.name}")
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 360
+    screenshot(phone, "verify-genuine-photo-en")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_nothing_scrolls_sideways_at_320_pixels(chromium, live_server, world, code):
+    badge = factories.badge(world.a.operative)
+    context = chromium.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+
+    page.goto(f"/v/{badge.token}?lang={code}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+@pytest.mark.parametrize("verdict", VERDICTS)
+@pytest.mark.parametrize("code", ["en", "ur"])
+def test_no_serious_accessibility_violations(chromium, live_server, world, now, code, verdict):
+    badge = _badge(world, now, verdict)
+    context = chromium.new_context(base_url=live_server)
+    page = context.new_page()
+    page.goto(f"{_path(badge, verdict)}?lang={code}")
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert serious == []
