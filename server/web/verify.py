@@ -26,6 +26,8 @@ WORDING = wording.load(Path(__file__).parent / "wording")
 # Enough for a household checking a few times; too few to map where operatives are booked.
 _PAGE_LIMIT = "60 per minute"
 _BOOKED_LIMIT = "5 per minute;20 per hour"
+# And per badge, from any number of addresses: an operative visits a handful of homes a day.
+_BOOKED_PER_BADGE_LIMIT = "30 per hour"
 
 
 def _wants_json() -> bool:
@@ -158,6 +160,7 @@ def check_short_code():
 
 @bp.post("/v/<token>/booked")
 @limiter.limit(_BOOKED_LIMIT)
+@limiter.limit(_BOOKED_PER_BADGE_LIMIT, key_func=lambda: request.view_args["token"][:160])
 def booked(token: str):
     """Is this person booked at my home today? Yes with the time window and job type, or no."""
     data = request.form if request.form else (request.get_json(silent=True) or {})

@@ -165,6 +165,28 @@ def test_the_booking_check_is_rate_limited(client, world):
     assert 429 in answers[5:]
 
 
+def test_the_booking_check_is_limited_per_badge_from_any_number_of_addresses(client, world):
+    badge = factories.badge(world.a.operative)
+
+    answers = [
+        client.post(
+            f"{_path(badge)}/booked",
+            json={"postcode": "IP33 3AA", "house": str(n)},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(32)
+    ]
+    other_badge = client.post(
+        f"{_path(factories.badge(world.a.other_operative))}/booked",
+        json={"postcode": "IP33 3AA", "house": "1"},
+        environ_base={"REMOTE_ADDR": "198.51.100.200"},
+    )
+
+    assert answers[:30] == [200] * 30
+    assert answers[30:] == [429, 429]
+    assert other_badge.status_code == 200
+
+
 def test_every_scan_is_logged_and_a_revoked_scan_alerts_the_contractor(client, world):
     badge = factories.badge(world.a.operative, status="revoked")
 
