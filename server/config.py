@@ -77,6 +77,8 @@ def load(instance_path: str, env=os.environ) -> dict:
         "JWT_REFRESH_TOKEN_EXPIRES": int(env.get("JWT_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)),
         "REFRESH_RETRY_GRACE_SECONDS": int(env.get("REFRESH_RETRY_GRACE_SECONDS", 30)),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Off only for load tests from one address (bench/verify.py); never in production.
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute;50 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         "PROXY_COUNT": int(env.get("PROXY_COUNT", 0)),
