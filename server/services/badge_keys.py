@@ -105,8 +105,25 @@ def sign(key: BadgeKey, badge_id: uuid.UUID, expires_at: datetime) -> str:
     return _b64(body + private.sign(_DOMAIN + body))
 
 
+# Public keys by kid. A kid is a hash of its public key, so what is cached can never go stale;
+# whether a key was withdrawn is read fresh with the badge (badges._signed_badge).
+_PUBLIC_KEYS: dict[str, Ed25519PublicKey] = {}
+
+
+def _public_key(kid: str) -> Ed25519PublicKey | None:
+    if kid not in _PUBLIC_KEYS:
+        raw = db.session.scalar(sa.select(BadgeKey.public_key).where(BadgeKey.kid == kid))
+        if raw is None:
+            return None
+        _PUBLIC_KEYS[kid] = Ed25519PublicKey.from_public_bytes(_unb64(raw))
+    return _PUBLIC_KEYS[kid]
+
+
 def verify(token: str) -> Claims | None:
-    """The token's claims if it is well formed and signed by a key still in service; else None."""
+    """The token's claims if it is well formed and signed by one of our keys; else None.
+
+    The caller checks the key is still in service (not withdrawn) when it reads the badge.
+    """
     try:
         raw = _unb64(token)
     except (binascii.Error, ValueError):
@@ -115,11 +132,11 @@ def verify(token: str) -> Claims | None:
         return None
     body, signature = raw[: _BODY.size], raw[_BODY.size :]
     version, kid, badge_id, expires = _BODY.unpack(body)
-    key = db.session.get(BadgeKey, kid.hex()) if version == VERSION else None
-    if key is None or key.withdrawn_at is not None:
+    key = _public_key(kid.hex()) if version == VERSION else None
+    if key is None:
         return None
     try:
-        Ed25519PublicKey.from_public_bytes(_unb64(key.public_key)).verify(signature, _DOMAIN + body)
+        key.verify(signature, _DOMAIN + body)
     except InvalidSignature:
         return None
     return Claims(kid.hex(), uuid.UUID(bytes=badge_id), datetime.fromtimestamp(expires, UTC))

@@ -23,6 +23,7 @@ from server.london_time import london_date
 from server.models import (
     Badge,
     BadgeAlert,
+    BadgeKey,
     BadgeScan,
     BadgeStatus,
     Contract,
@@ -266,16 +267,19 @@ def _landlords(badge: Badge) -> list[Organisation]:
 
 
 def _log(badge: Badge | None, verdict: Verdict, via: str, now: datetime) -> None:
-    db.session.add(BadgeScan(badge_id=badge.id if badge else None, verdict=verdict, via=via, scanned_at=now))
-    if badge is None:
-        return
-    contractor_id = badge.user.organisation_id
-    if verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
-        _alert(badge, contractor_id, f"{verdict.value}_scan", f"A {verdict.value} badge was checked at a door.", now)
-    # Counted up to the threshold only, so a badge scanned thousands of times costs no more to check.
-    recent = sa.select(BadgeScan.id).where(BadgeScan.badge_id == badge.id, BadgeScan.scanned_at > now - BURST_WINDOW)
-    if db.session.scalar(sa.select(sa.func.count()).select_from(recent.limit(BURST_SCANS).subquery())) == BURST_SCANS:
-        _alert(badge, contractor_id, "burst", f"{BURST_SCANS} checks of one badge within 10 minutes.", now)
+    badge_id = badge.id if badge else None
+    if badge is not None:
+        contractor_id = badge.user.organisation_id
+        if verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
+            detail = f"A {verdict.value} badge was checked at a door."
+            _alert(badge, contractor_id, f"{verdict.value}_scan", detail, now)
+        # The scans before this one, counted only up to the threshold: a hammered badge costs no more to check.
+        since = now - BURST_WINDOW
+        earlier = sa.select(BadgeScan.id).where(BadgeScan.badge_id == badge_id, BadgeScan.scanned_at > since)
+        counted = sa.select(sa.func.count()).select_from(earlier.limit(BURST_SCANS - 1).subquery())
+        if db.session.scalar(counted) == BURST_SCANS - 1:
+            _alert(badge, contractor_id, "burst", f"{BURST_SCANS} checks of one badge within 10 minutes.", now)
+    db.session.execute(sa.insert(BadgeScan).values(badge_id=badge_id, verdict=verdict, via=via, scanned_at=now))
 
 
 def _alert(badge: Badge, contractor_id: uuid.UUID, kind: str, detail: str, now: datetime) -> None:
@@ -307,10 +311,12 @@ def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
 
 
 def _signed_badge(token: str) -> Badge | None:
-    """The badge this exact token was issued for, if its signature holds."""
+    """The badge this exact token was issued for, if its signature holds and its key is still in service."""
     claims = badge_keys.verify(token)
-    badge = db.session.get(Badge, claims.badge_id) if claims else None
-    return badge if badge is not None and badge.token == token else None
+    if claims is None:
+        return None
+    in_service = sa.select(BadgeKey.kid).where(BadgeKey.kid == Badge.kid, BadgeKey.withdrawn_at.is_(None)).exists()
+    return db.session.scalar(sa.select(Badge).where(Badge.id == claims.badge_id, Badge.token == token, in_service))
 
 
 def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
