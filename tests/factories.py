@@ -229,6 +229,17 @@ def badge(operative: User, **fields) -> Badge:
     return _add(record)
 
 
+def verify_path_for(operative: User, verdict: str) -> str:
+    """The address of a badge a tenant would be told `verdict` about (not_recognised: one we never issued)."""
+    if verdict == "not_recognised":
+        return "/v/AWhUuG-not-a-badge-we-issued"
+    if verdict == "expired":
+        made = badge(operative, expires_at=(utcnow() - timedelta(days=1)).replace(microsecond=0))
+    else:
+        made = badge(operative, **({"status": verdict} if verdict in ("revoked", "suspended") else {}))
+    return f"/v/{made.token}"
+
+
 def badge_alert(badge_: Badge, **fields) -> BadgeAlert:
     defaults = dict(kind="revoked_scan", detail="A revoked badge was checked at a door.")
     return _add(BadgeAlert(badge_id=badge_.id, contractor_id=badge_.user.organisation_id, **{**defaults, **fields}))

@@ -31,18 +31,6 @@ def _root(page: str) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-def _badge_with(world, now, verdict: str):
-    if verdict == "expired":
-        return factories.badge(world.a.operative, expires_at=(now - timedelta(days=1)).replace(microsecond=0))
-    if verdict in ("revoked", "suspended"):
-        return factories.badge(world.a.operative, status=verdict)
-    return factories.badge(world.a.operative)
-
-
-def _path(badge, verdict: str) -> str:
-    return "/v/AAAA-not-a-badge" if verdict == "not_recognised" else f"/v/{badge.token}"
-
-
 def test_we_have_the_six_languages_and_english_has_every_string():
     assert {code: lang.dir for code, lang in WORDING.languages.items()} == LANGUAGES
     assert all(WORDING.languages["en"].text.values())
@@ -61,10 +49,8 @@ def test_every_language_says_every_string_and_how_far_it_is_reviewed(code):
 
 @pytest.mark.parametrize("verdict", VERDICTS)
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_each_verdict_in_each_language(client, world, now, code, verdict):
-    badge = _badge_with(world, now, verdict)
-
-    page = _html(client.get(_path(badge, verdict), query_string={"lang": code}))
+def test_each_verdict_in_each_language(client, world, code, verdict):
+    page = _html(client.get(factories.verify_path_for(world.a.operative, verdict), query_string={"lang": code}))
 
     assert _root(page) == (code, LANGUAGES[code])
     assert f"<h1>{_shown(code, verdict)}</h1>" in page
