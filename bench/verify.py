@@ -1,7 +1,8 @@
 """How fast a tenant's badge check answers through the real WSGI server (gunicorn) on PostgreSQL.
 
 Side by side in one run, on one server: `GET /v/<token>` (JSON: verify the Ed25519 signature, read the
-badge, decide, log the scan) and the trivial `/healthz`. Prints each one's throughput at full load
+badge, decide, log the scan) and the trivial `/healthz`, with `/readyz` (one `SELECT 1`) between them
+for scale. Prints each one's throughput at full load
 (wrk), their ratio (goal: verification at least half the trivial endpoint's), and verification
 latency at a steady 200 requests/s (an open-loop generator: latency counts from when each request
 was due, so a stall is not hidden). Prints figures; asserts nothing.
@@ -187,8 +188,10 @@ def main() -> None:
         _wrk("/healthz", workdir)  # warm both paths up
         _wrk(str(workdir / "paths.lua"), workdir)
         trivial, trivial_p99 = _wrk("/healthz", workdir)
+        one_query, one_query_p99 = _wrk("/readyz", workdir)
         verify, verify_p99 = _wrk(str(workdir / "paths.lua"), workdir)
         print(f"{'GET /healthz (trivial)':32} {trivial:8.0f} req/s   p99 {trivial_p99:>8}")
+        print(f"{'GET /readyz (one SELECT 1)':32} {one_query:8.0f} req/s   p99 {one_query_p99:>8}")
         print(f"{'GET /v/<token> (verify, JSON)':32} {verify:8.0f} req/s   p99 {verify_p99:>8}")
         print(f"{'ratio verify / trivial':32} {verify / trivial:8.2f}   (goal: at least 0.50)\n")
 
