@@ -70,6 +70,26 @@ def _window(booking: Booking, language: wording.Language) -> str:
     return WORDING.text(language.code, "window", start=start, end=end)
 
 
+# Only our own styles, photos and forms; never inside another site's frame (a fake page wrapped round a
+# genuine verdict); the token in the address goes nowhere else.
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@bp.after_request
+def _protect(response):
+    """Security headers on every answer; a verdict is never cached, so a revoked badge never shows as genuine."""
+    response.headers.update(_HEADERS)
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(HTTPException)
 @bp.errorhandler(errors.DomainError)
 def _error(exc):
@@ -139,7 +159,6 @@ def photo(token: str):
     path, sha256 = found
     response = send_file(path, mimetype="image/jpeg", conditional=True, etag=sha256, max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -70,3 +70,16 @@ def test_errors_elsewhere_carry_no_verdict(client):
 
     assert answer.status_code == 404
     assert "verdict" not in answer.json
+
+
+def test_a_verdict_is_never_cached_nor_framed_by_another_site(client, world):
+    badge = factories.badge(world.a.operative)
+
+    page = client.get(f"/v/{badge.token}", headers=BROWSER)
+    keys = client.get("/.well-known/jwks.json")
+
+    assert page.headers["Cache-Control"] == "no-store"  # after a revoke, the back button shows no old "genuine"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert keys.headers["Cache-Control"] == "public, max-age=3600"
