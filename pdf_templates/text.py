@@ -8,6 +8,7 @@ run carries its logical text as /ActualText, so what is extracted from the PDF i
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
@@ -70,13 +71,18 @@ def _glyphs(name: str) -> frozenset[int]:
 
 
 def _font_for(char: str, style: Style) -> str | None:
-    if char.isspace():
-        return None  # a space takes the font of what is around it
+    if char.isspace() or unicodedata.category(char) == "Cf":
+        return None  # a space takes the font of what is around it; bidi controls are never drawn
     for family in (FAMILIES.get(style.lang, LATIN), *_FALLBACKS):
         name = font_name(family, style.bold)
         if ord(char) in _glyphs(name):
             return name
     return ""  # no font has it
+
+
+def isolate(value: str) -> str:
+    """Keep a phone number, code or name in its own left-to-right order inside right-to-left text."""
+    return f"\u202a{value}\u202c"
 
 
 def covered(text: str, style: Style) -> bool:
@@ -167,7 +173,8 @@ def draw_line(canvas, text: str, style: Style, x: float, y: float, max_width: fl
         left = x + max_width - total
     for run in runs:
         canvas.setFont(run.font, style.size)
-        canvas.addLiteral(f"/Span <</ActualText <FEFF{run.text.encode('utf-16-be').hex().upper()}>>> BDC")
+        written = "".join(c for c in run.text if unicodedata.category(c) != "Cf")  # without bidi controls
+        canvas.addLiteral(f"/Span <</ActualText <FEFF{written.encode('utf-16-be').hex().upper()}>>> BDC")
         canvas.drawString(left, y, run.shaped)
         canvas.addLiteral("EMC")
         left += run.width

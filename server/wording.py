@@ -28,8 +28,8 @@ class Language:
 class Wording:
     languages: dict[str, Language]
 
-    def text(self, code: str, key: str, **values) -> str:
-        language = self.languages.get(code, self.languages[ENGLISH])
+    def text(self, lang: str, key: str, /, **values) -> str:
+        language = self.languages.get(lang, self.languages[ENGLISH])
         template = language.text.get(key) or self.languages[ENGLISH].text[key]
         return template.format(**values)
 
