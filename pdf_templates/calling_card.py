@@ -165,7 +165,8 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
     page.setAuthor(card.landlord)
     top = y = height - sizes.margin
     for block in blocks:
-        if y - block.gap - block.height < sizes.margin and y < top:  # large print may need a second side
+        overflows = y - block.gap - block.height < sizes.margin - 0.01
+        if sizes.height is not None and overflows and y < top:  # large print on A5 may need a second side
             page.showPage()
             y = top
         y -= block.gap

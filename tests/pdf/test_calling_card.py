@@ -119,6 +119,17 @@ def test_large_print_is_never_under_18_point(format):
     assert sizes and min(sizes) >= 18
 
 
+@pytest.mark.parametrize("large_print", [False, True])
+def test_a_receipt_is_one_strip_as_long_as_its_content(tmp_path, large_print):
+    path = _pdf(tmp_path, draw(_card("bn"), "receipt", large_print), "receipt")
+
+    info = _run("pdfinfo", str(path))
+
+    assert "Pages:           1" in info
+    width = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1))
+    assert round(width / 72 * 25.4) == 80  # the roll's width in mm
+
+
 def test_the_same_card_gives_the_same_bytes():
     assert draw(_card("ur"), "receipt") == draw(_card("ur"), "receipt")
 
