@@ -6,7 +6,6 @@ print on A5 (body text 18 pt). The same card gives the same bytes: no timestamps
 
 import io
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import qrcode
@@ -61,16 +60,16 @@ _SIZES = {
 }
 
 
-@cache
-def _words() -> wording.Wording:
+def words() -> wording.Wording:
+    """The card's wording in every language (loaded once: wording.load caches)."""
     return wording.load(WORDING)
 
 
 def _say(card: CallingCard, key: str, **values) -> str:
     """The string in the card's language, or in English if a shipped font cannot draw it."""
     values = {name: text.isolate(value) for name, value in values.items()}
-    said = _words().text(card.lang, key, **values)
-    return said if text.covered(said, text.Style(card.lang, 10)) else _words().text("en", key, **values)
+    said = words().text(card.lang, key, **values)
+    return said if text.covered(said, text.Style(card.lang, 10)) else words().text("en", key, **values)
 
 
 def _lines(card: CallingCard) -> list[tuple[str, str]]:
@@ -161,7 +160,7 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
     height = sizes.height or _height(blocks) + 2 * sizes.margin
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=(sizes.width, height), initialFontName=text.font_name(text.LATIN), invariant=1)
-    page.setTitle(_words().text(card.lang, "title"))
+    page.setTitle(words().text(card.lang, "title"))
     page.setAuthor(card.landlord)
     top = y = height - sizes.margin
     for block in blocks:

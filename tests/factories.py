@@ -29,6 +29,7 @@ from server.models import (
     ConcernCategory,
     Contract,
     Household,
+    NoAccessAttempt,
     Organisation,
     OrganisationKind,
     Property,
@@ -41,7 +42,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.schemas.standards import validated_standards
-from server.services import badge_keys, badges
+from server.services import badge_keys, badges, visits
 from server.services.checklists import DEFAULT_ITEMS, validated_items
 
 PASSWORD = "correct horse battery"
@@ -227,6 +228,14 @@ def badge(operative: User, **fields) -> Badge:
         setattr(record, name, value)
     record.token = badge_keys.sign(key, record.id, record.expires_at)
     return _add(record)
+
+
+def no_access(visit: Visit, **fields) -> NoAccessAttempt:
+    """Nobody answered the door at this visit: its operative recorded it and left a calling card."""
+    operative = db.session.get(User, visit.operative_id)
+    recorded = {"waited_minutes": 10, "card_left": True, **fields}
+    attempt, _ = visits.record_no_access(visit.id, recorded, actor=operative, now=utcnow())
+    return attempt
 
 
 def verify_path_for(operative: User, verdict: str) -> str:

@@ -77,12 +77,25 @@ def init_app(app) -> None:
         compensation,
         concerns,
         contracts,
+        documents,
         organisations,
         properties,
         users,
         visits,
     )
 
-    modules = (auth, organisations, contracts, users, properties, visits, concerns, attachments, compensation, badges)
+    modules = (
+        auth,
+        organisations,
+        contracts,
+        users,
+        properties,
+        visits,
+        concerns,
+        attachments,
+        compensation,
+        badges,
+        documents,
+    )
     for module in modules:
         api.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -469,6 +469,11 @@ def get_badge_qr_svg(scene):
     return Call(f"/badges/{_badge(scene).id}/qr.svg")
 
 
+def get_calling_card(scene):
+    factories.no_access(scene.side.visit)
+    return Call(f"/visits/{scene.side.visit.id}/calling-card.pdf?format=receipt")
+
+
 def list_badge_alerts(scene):
     factories.badge_alert(_badge(scene))
     return Call("/badge-alerts")
@@ -775,6 +780,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         "foreign":           ALL_404,
     }),
     ("GET", "/badges/<uuid:badge_id>/qr.svg"): Route(get_badge_qr_svg, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    # Documents have the permissions of the records they draw.
+    ("GET", "/visits/<uuid:visit_id>/calling-card.pdf"): Route(get_calling_card, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),

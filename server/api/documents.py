@@ -1,0 +1,30 @@
+import hashlib
+import uuid
+
+from flask import Response, request
+
+from server.api import Blueprint
+from server.auth import actor, authenticated
+from server.schemas.documents import CallingCardArgsSchema
+from server.services import documents
+
+bp = Blueprint("documents", __name__, description="Documents as PDF, with the permissions of the records they draw.")
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    """The same record gives the same bytes, so a PDF can be cached and compared by its hash."""
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(hashlib.sha256(data).hexdigest())
+    return response.make_conditional(request)
+
+
+@bp.get("/visits/<uuid:visit_id>/calling-card.pdf")
+@authenticated
+@bp.arguments(CallingCardArgsSchema, location="query")
+@bp.response(200, description="The calling card left when nobody answered, as PDF.")
+def get_calling_card(args, visit_id: uuid.UUID):
+    """The no-access calling card, in the household's language and print size unless asked otherwise."""
+    data = documents.calling_card_pdf(visit_id, actor(), args["format"], args.get("large_print"), args.get("lang"))
+    return _pdf(data, f"calling-card-{visit_id}.pdf")
