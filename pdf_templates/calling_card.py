@@ -81,8 +81,8 @@ def _lines(card: CallingCard) -> list[tuple[str, str]]:
         _say(card, "email", email=card.email) if card.email else None,
     ]
     return [
-        ("heading", card.landlord),
-        ("small", card.contractor),
+        ("heading", text.isolate(card.landlord)),  # names keep their own order inside right-to-left text
+        ("small", text.isolate(card.contractor)),
         ("title", _say(card, "title")),
         ("body", _say(card, "who", operative=card.operative, contractor=card.contractor, landlord=card.landlord)),
         ("label", _say(card, "when_label")),

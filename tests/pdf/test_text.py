@@ -97,3 +97,9 @@ def test_right_to_left_lines_start_at_the_right(tmp_path):
 
     x_min = float(box.split('xMin="')[1].split('"')[0])
     assert x_min > A6[0] / 2  # a short Urdu line sits against the right margin
+
+
+def test_an_isolated_name_keeps_its_own_order_in_right_to_left_text():
+    shown = text._display_segments(f"{text.isolate('Havebury Housing (demo)')} کی طرف سے", rtl=True)
+
+    assert shown[-1] == ("Havebury Housing (demo)", False)  # read first, so rightmost; brackets the right way round
