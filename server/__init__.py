@@ -52,9 +52,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from server import errors
+    from server import errors, text_input
 
     errors.register(app)
+    text_input.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

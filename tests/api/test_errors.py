@@ -169,3 +169,25 @@ def test_every_response_carries_a_request_id(client):
     assert len(made.headers["X-Request-Id"]) == 32
     assert echoed.headers["X-Request-Id"] == "tablet-7-0042"
     assert refused.headers["X-Request-Id"] != "<script>"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/auth/login", {"json": {"email": "\x00dan@example.org", "password": "x" * 12}}),
+        ("GET", "/api/v1/visits?status=sched\x00uled", {}),
+        ("PATCH", "/api/v1/users/{operative}", {"json": {"name": "Dan\x00"}}),
+        ("POST", "/v/any-token/booked", {"data": {"postcode": "IP33 3AA", "house": "1\x00"}}),
+    ],
+)
+def test_a_nul_character_anywhere_is_a_clear_400_on_every_database(client, world, auth_headers, method, path, body):
+    before = _count(Change)
+
+    path = path.format(operative=world.a.operative.id)
+
+    response = client.open(path, method=method, headers=auth_headers(world.a.operative), **body)
+
+    assert response.status_code == 400
+    assert response.json["code"] == "bad_request"
+    assert "NUL" in response.json["detail"]
+    assert _count(Change) == before
