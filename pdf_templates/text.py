@@ -10,7 +10,7 @@ run carries its logical text as /ActualText, so what is extracted from the PDF i
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from pathlib import Path
 
@@ -28,6 +28,7 @@ LATIN, URDU, BENGALI, DEVANAGARI, CHINESE = (
 )
 FAMILIES = {"en": LATIN, "cy": LATIN, "pl": LATIN, "ur": URDU, "bn": BENGALI, "hi": DEVANAGARI, "zh-Hant": CHINESE}
 RIGHT_TO_LEFT = {"ur"}
+_SHAPED = {f"{family}-{weight}" for family in (URDU, BENGALI, DEVANAGARI) for weight in ("Regular", "Bold")}
 _FALLBACKS = (LATIN, CHINESE)
 # A line may break after a space, or between any two Chinese characters.
 _TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -104,6 +105,8 @@ def _fonts(text: str, style: Style) -> list[tuple[str, str]]:
 
 def _display_segments(text: str, rtl: bool) -> list[tuple[str, bool]]:
     """The line's directional segments in display order, each as (logical text, right-to-left?)."""
+    if not rtl and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return [(text, False)]  # all left to right: nothing to reorder
     storage = bidi.get_empty_storage()
     storage["base_level"], storage["base_dir"] = (1, "R") if rtl else (0, "L")
     bidi.get_embedding_levels(text, storage)
@@ -127,8 +130,11 @@ def _runs(text: str, style: Style) -> list[_Run]:
     for segment, rtl in _display_segments(text, style.rtl):
         pieces = _fonts(segment, style)
         for piece, font in reversed(pieces) if rtl else pieces:
-            shaped = shapeStr(piece, font, style.size)  # plain text back when shaping changes nothing
-            glyphs = getattr(shaped, "__shapeData__", None)
+            if font in _SHAPED:  # HarfBuzz joins Urdu letters and builds Bengali and Hindi conjuncts
+                shaped = shapeStr(piece, font, style.size)
+                glyphs = shaped.__shapeData__ if hasattr(shaped, "__shapeData__") else None
+            else:  # Latin and Chinese need no shaping
+                shaped, glyphs = piece, None
             advance = (
                 sum(g.x_advance for g in glyphs) * style.size / 1000
                 if glyphs is not None
@@ -138,26 +144,40 @@ def _runs(text: str, style: Style) -> list[_Run]:
     return runs
 
 
+@lru_cache(maxsize=8192)
+def _token_width(token: str, style: Style) -> float:
+    return sum(run.width for run in _runs(token, style))
+
+
 def width(text: str, style: Style) -> float:
-    return sum(run.width for run in _runs(text, style))
+    """A line's width: the sum of its words' (shaping never joins across a space; bidi only reorders)."""
+    return sum(_token_width(token, style) for token in _TOKENS.findall(text))
 
 
 def wrap(text: str, style: Style, max_width: float) -> list[str]:
     """Break text into lines no wider than max_width; a word too long for a line is broken inside."""
-    lines, line = [], ""
+    lines: list[str] = []
+    words: list[str] = []  # the line so far, space tokens included
+    used = 0.0  # its width without trailing spaces
     for token in _TOKENS.findall(text.strip()):
-        candidate = line + token
-        if not line or width(candidate.rstrip(), style) <= max_width:
-            line = candidate
-        else:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        while width(line.rstrip(), style) > max_width and len(line) > 1:
-            cut = next(i for i in range(len(line), 0, -1) if width(line[:i], style) <= max_width or i == 1)
-            lines.append(line[:cut])
-            line = line[cut:]
-    if line.strip():
-        lines.append(line.rstrip())
+        if token.isspace():
+            if words:
+                words.append(token)
+            continue
+        trailing = sum(_token_width(t, style) for t in reversed(words) if t.isspace()) if words else 0.0
+        needed = _token_width(token, style)
+        if words and used + trailing + needed > max_width:
+            lines.append("".join(words).rstrip())
+            words, used, trailing = [], 0.0, 0.0
+        while needed > max_width and len(token) > 1:  # one word wider than the line: break inside it
+            cut = next(i for i in range(len(token) - 1, 0, -1) if _token_width(token[:i], style) <= max_width or i == 1)
+            lines.append(token[:cut])
+            token = token[cut:]
+            needed = _token_width(token, style)
+        words.append(token)
+        used += trailing + needed
+    if words:
+        lines.append("".join(words).rstrip())
     return lines
 
 

@@ -61,9 +61,9 @@ def test_every_font_in_the_pdf_is_ours_and_embedded(sample_pdf):
 
 @pytest.mark.parametrize("lang", [lang for lang in SAMPLES if lang != "ur"])
 def test_each_language_extracts_as_written(sample_pdf, lang):
-    extracted = " ".join(_run("pdftotext", str(sample_pdf), "-").split())
+    extracted = "".join(_run("pdftotext", str(sample_pdf), "-").split())
 
-    assert SAMPLES[lang] in extracted
+    assert "".join(SAMPLES[lang].split()) in extracted  # line breaks come out as spaces, Chinese has none
 
 
 def test_urdu_extracts_its_own_characters(sample_pdf):
