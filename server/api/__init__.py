@@ -1,7 +1,5 @@
 """The JSON API under /api/v1, documented at /api/v1/openapi.json from the schemas that validate it."""
 
-import functools
-
 import flask
 import flask_smorest
 import swagger_ui_bundle
@@ -23,14 +21,20 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def upload_sized(fn):
-    """Let this request's body be as large as a photo may be (other requests stay at 1 MiB)."""
+    """Let this view's request body be as large as a photo may be (other requests stay at MAX_CONTENT_LENGTH)."""
+    fn.accepts_upload = True  # functools.wraps carries it out through the other decorators
+    return fn
 
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        flask.request.max_content_length = flask.current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
-        return fn(*args, **kwargs)
 
-    return wrapper
+class Request(flask.Request):
+    """The body limit follows the view, whoever reads the body first (the NUL check reads forms before any view)."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        view = flask.current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        if getattr(view, "accepts_upload", False):
+            return flask.current_app.config["ATTACHMENT_MAX_BYTES"] + 64 * 1024
+        return super().max_content_length
 
 
 class DoorstepApi(Api):
@@ -42,6 +46,7 @@ class DoorstepApi(Api):
 
 
 def init_app(app) -> None:
+    app.request_class = Request
     app.config.update(
         API_TITLE="Doorstep API",
         API_VERSION="v1",

@@ -105,6 +105,16 @@ def test_an_oversize_upload_is_a_413(client, world, op, app):
     assert response.status_code == 413
 
 
+def test_a_photo_larger_than_other_requests_may_be_is_accepted(client, world, op, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1_000  # every other request's limit; a photo may be ATTACHMENT_MAX_BYTES
+    try:
+        response = _upload(client, world, op, _jpeg(size=(400, 300)))
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+
+    assert response.status_code == 201
+
+
 def test_a_decompression_bomb_is_refused(client, world, op):
     out = io.BytesIO()
     Image.new("1", (10_000, 10_000)).save(out, format="PNG")  # 100 megapixels in a few kilobytes
