@@ -8,13 +8,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.pagesizes import A5, A6
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from pdf_templates import text
+from pdf_templates.page import draw_qr, open_canvas
 from server import wording
 
 WORDING = Path(__file__).parent / "wording"
@@ -129,25 +127,6 @@ def _height(blocks: list[_Block]) -> float:
     return sum(block.gap + block.height for block in blocks)
 
 
-def _qr(page, url: str, x: float, top: float, side: float) -> None:
-    """The QR as vector squares (error correction M): sharp at any print size, and quick to draw."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    cell = side / len(matrix)
-    for row, cells in enumerate(matrix):
-        column = 0
-        while column < len(cells):
-            if cells[column]:
-                end = column
-                while end < len(cells) and cells[end]:
-                    end += 1
-                page.rect(x + column * cell, top - (row + 1) * cell, (end - column) * cell, cell, stroke=0, fill=1)
-                column = end
-            column += 1
-
-
 def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> bytes:
     """The card as PDF bytes: A6 (A5 in large print) or an 80 mm receipt roll."""
     sizes = _SIZES[(format, large_print)]
@@ -159,9 +138,7 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
             blocks = _blocks(card, sizes, body)
     height = sizes.height or _height(blocks) + 2 * sizes.margin
     out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=(sizes.width, height), initialFontName=text.font_name(text.LATIN), invariant=1)
-    page.setTitle(words().text(card.lang, "title"))
-    page.setAuthor(card.landlord)
+    page = open_canvas(out, (sizes.width, height), words().text(card.lang, "title"), card.landlord)
     top = y = height - sizes.margin
     for block in blocks:
         overflows = y - block.gap - block.height < sizes.margin - 0.01
@@ -173,7 +150,7 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
         x = sizes.margin
         if block.kind == "qr":
             rtl = block.style.rtl
-            _qr(page, card.check_url, sizes.width - sizes.margin - sizes.qr if rtl else sizes.margin, y, sizes.qr)
+            draw_qr(page, card.check_url, sizes.width - sizes.margin - sizes.qr if rtl else sizes.margin, y, sizes.qr)
             x = sizes.margin if rtl else sizes.margin + sizes.qr + 3 * mm
         text.draw_paragraph(page, block.words, block.style, x, y - block.style.size, block.width, leading)
         y -= block.height
