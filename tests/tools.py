@@ -1,8 +1,10 @@
-"""Programs some tests drive (a real browser, a QR decoder, poppler): present, or the test is skipped and says why.
+"""Programs and packages some tests drive (a real browser, a QR decoder, poppler): present, or the test is skipped
+and says why.
 
-With REQUIRE_BROWSER=1 (CI, `.ci/run`) a missing program fails the test instead.
+With REQUIRE_BROWSER=1 (CI, `.ci/run`) anything missing fails the test instead.
 """
 
+import importlib.util
 import os
 import shutil
 
@@ -10,14 +12,18 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 INSTALL = "apt-get install -y chromium fonts-noto-core poppler-utils zbar-tools"
+INSTALL_PACKAGES = ".venv/bin/pip install -r requirements-dev.txt"
 
 
-def require(*programs: str) -> None:
-    """Skip (or, under REQUIRE_BROWSER=1, fail) the calling test unless every program is installed."""
-    missing = [p for p in programs if shutil.which(p) is None]
-    if not missing:
+def require(*programs: str, packages: tuple[str, ...] = ()) -> None:
+    """Skip (or, under REQUIRE_BROWSER=1, fail) the calling test unless every program and package is installed."""
+    why = []
+    if missing := [p for p in programs if shutil.which(p) is None]:
+        why.append(f"{', '.join(missing)} not installed ({INSTALL})")
+    if missing := [p for p in packages if importlib.util.find_spec(p) is None]:
+        why.append(f"Python package {', '.join(missing)} not installed ({INSTALL_PACKAGES})")
+    if not why:
         return
-    why = f"{', '.join(missing)} not installed ({INSTALL})"
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{why}, and REQUIRE_BROWSER=1 requires it")
-    pytest.skip(why)
+        pytest.fail(f"{'; '.join(why)}, and REQUIRE_BROWSER=1 requires it")
+    pytest.skip("; ".join(why))

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from tests import tools
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
+BROWSER_PACKAGES = ("playwright", "axe_playwright_python")
 
 
 @pytest.fixture
@@ -30,13 +31,35 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def chromium():
-    tools.require(tools.CHROMIUM)
-    from playwright.sync_api import sync_playwright
+    tools.require(tools.CHROMIUM, packages=BROWSER_PACKAGES)
+    from playwright.sync_api import sync_playwright  # imported here: without it the browser tests skip, the rest run
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=tools.CHROMIUM, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe(chromium):
+    """axe-core, to run on a page open in the browser."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def desktop(chromium, live_server):
+    """Open pages in a fresh browser (JavaScript on, which axe needs) at the app's address; closed after the test."""
+    contexts = []
+
+    def open_page(**options):
+        contexts.append(chromium.new_context(base_url=live_server, **options))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
