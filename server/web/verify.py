@@ -3,13 +3,9 @@
 Pages come in the tenant's language: `?lang=` (kept through the forms), else the browser's.
 """
 
-from functools import partial
-from pathlib import Path
-
 from babel.dates import format_date, format_time
-from flask import Blueprint, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, jsonify, request, send_file
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
 
 from server import errors, wording
 from server.extensions import limiter
@@ -19,43 +15,17 @@ from server.models.base import utcnow
 from server.schemas.properties import Postcode
 from server.services import badge_keys, badges
 from server.services.badges import Booking, Verification
+from server.web import pages
+from server.web.pages import WORDING
 
 bp = Blueprint("verify", __name__, template_folder="templates")
-WORDING = wording.load(Path(__file__).parent / "wording")
+pages.serve_tenants(bp, error_template="error.html", back="/v")
 
 # Enough for a household checking a few times; too few to map where operatives are booked.
 _PAGE_LIMIT = "60 per minute"
 _BOOKED_LIMIT = "5 per minute;20 per hour"
 # And per badge, from any number of addresses: an operative visits a handful of homes a day.
 _BOOKED_PER_BADGE_LIMIT = "30 per hour"
-
-
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
-def _language() -> wording.Language:
-    return WORDING.languages[WORDING.choose(request.values.get("lang"), request.accept_languages)]
-
-
-def _page(template: str, back: str, status: int = 200, **context):
-    """Render a page in the tenant's language, with links to the same page in the others.
-
-    A page answering a form post switches language by going `back` (to the badge, or the code form).
-    """
-    language = _language()
-
-    def switch(code: str) -> str:
-        if request.method != "GET" or request.endpoint is None:
-            return f"{back}?lang={code}"
-        return url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict() | {"lang": code}))
-
-    text = partial(WORDING.text, language.code)
-    page = render_template(
-        template, language=language, languages=WORDING.languages.values(), switch=switch, t=text, back=back, **context
-    )
-    return page, status, {"Content-Language": language.code}
 
 
 def _london_day(moment, language: wording.Language) -> str:
@@ -70,42 +40,12 @@ def _window(booking: Booking, language: wording.Language) -> str:
     return WORDING.text(language.code, "window", start=start, end=end)
 
 
-# Only our own styles, photos and forms; never inside another site's frame (a fake page wrapped round a
-# genuine verdict); the token in the address goes nowhere else.
-_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
-
-
-@bp.after_request
-def _protect(response):
-    """Security headers on every answer; a verdict is never cached, so a revoked badge never shows as genuine."""
-    response.headers.update(_HEADERS)
-    if "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.errorhandler(HTTPException)
-@bp.errorhandler(errors.DomainError)
-def _error(exc):
-    """A tenant's browser gets a page it can read (and phone from); anything else gets problem+json."""
-    response = errors.from_exception(exc)
-    if _wants_json():
-        return response
-    return _page("error.html", back="/v", status=response.status_code, rate_limited=response.status_code == 429)
-
-
 def _message(result: Verification, language: wording.Language) -> str:
     return WORDING.text(language.code, "live_code_expired" if result.live_expired else result.verdict.value)
 
 
 def _as_json(result: Verification) -> dict:
-    body = {"verdict": result.verdict.value, "message": _message(result, _language()), "live": result.live}
+    body = {"verdict": result.verdict.value, "message": _message(result, pages.language()), "live": result.live}
     if result.live:
         body["match_number"] = result.match_number
     if result.badge is not None and result.verdict != Verdict.NOT_RECOGNISED:
@@ -121,10 +61,10 @@ def _as_json(result: Verification) -> dict:
 
 
 def _answer(result: Verification, token: str | None):
-    if _wants_json():
+    if pages.wants_json():
         return jsonify(_as_json(result))
-    language = _language()
-    return _page(
+    language = pages.language()
+    return pages.page(
         "verify.html",
         back=f"/v/{token}" if token else "/v",
         result=result,
@@ -165,9 +105,9 @@ def photo(token: str):
 @bp.get("/v")
 @limiter.limit(_PAGE_LIMIT)
 def short_code_form():
-    if _wants_json():
+    if pages.wants_json():
         return jsonify({"verdict": Verdict.NOT_RECOGNISED.value, "message": "Send the code under the QR as POST /v."})
-    return _page("short_code.html", back="/v")
+    return pages.page("short_code.html", back="/v")
 
 
 @bp.post("/v")
@@ -188,8 +128,8 @@ def booked(token: str):
     except ValidationError:  # a malformed postcode is simply not a booking
         postcode = None
     booking = badges.booked_today(token, postcode, str(data.get("house", ""))[:100], utcnow())
-    language = _language()
-    if not (request.form and not _wants_json()):
+    language = pages.language()
+    if not (request.form and not pages.wants_json()):
         body = {"verdict": booking.verdict.value, "booked": booking.booked}
         if booking.booked:
             body |= {
@@ -198,6 +138,6 @@ def booked(token: str):
                 "ask_for_doorstep_password": booking.doorstep_password,
             }
         return jsonify(body)
-    return _page(
+    return pages.page(
         "booked.html", back=f"/v/{token}", booking=booking, window=booking.booked and _window(booking, language)
     )
