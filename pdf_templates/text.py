@@ -164,7 +164,7 @@ def wrap(text: str, style: Style, max_width: float) -> list[str]:
             if words:
                 words.append(token)
             continue
-        trailing = sum(_token_width(t, style) for t in reversed(words) if t.isspace()) if words else 0.0
+        trailing = _token_width(words[-1], style) if words and words[-1].isspace() else 0.0  # one token: \s+
         needed = _token_width(token, style)
         if words and used + trailing + needed > max_width:
             lines.append("".join(words).rstrip())

@@ -103,3 +103,12 @@ def test_an_isolated_name_keeps_its_own_order_in_right_to_left_text():
     shown = text._display_segments(f"{text.isolate('Havebury Housing (demo)')} کی طرف سے", rtl=True)
 
     assert shown[-1] == ("Havebury Housing (demo)", False)  # read first, so rightmost; brackets the right way round
+
+
+def test_a_line_is_filled_before_it_wraps():
+    style = text.Style("en", 8, bold=True)
+    sentence = "You do not have to let anyone in. Keep the door shut while you check."
+
+    lines = text.wrap(sentence, style, text.width(sentence, style) + 1)
+
+    assert lines == [sentence]  # the spaces between words are counted once each
