@@ -31,6 +31,7 @@ RIGHT_TO_LEFT = {"ur"}
 _SHAPED = {f"{family}-{weight}" for family in (URDU, BENGALI, DEVANAGARI) for weight in ("Regular", "Bold")}
 _FALLBACKS = (LATIN, CHINESE)
 # A line may break after a space, or between any two Chinese characters.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
@@ -106,7 +107,7 @@ def _fonts(text: str, style: Style) -> list[tuple[str, str]]:
 def _display_segments(text: str, rtl: bool) -> list[tuple[str, bool]]:
     """The line's directional segments in display order, each as (logical text, right-to-left?)."""
     if not rtl and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-        return [(text, False)]  # all left to right: nothing to reorder
+        return [(_BIDI_CONTROLS.sub("", text), False)]  # all left to right: nothing to reorder, no control to draw
     storage = bidi.get_empty_storage()
     storage["base_level"], storage["base_dir"] = (1, "R") if rtl else (0, "L")
     bidi.get_embedding_levels(text, storage)

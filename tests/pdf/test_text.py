@@ -105,6 +105,17 @@ def test_an_isolated_name_keeps_its_own_order_in_right_to_left_text():
     assert shown[-1] == ("Havebury Housing (demo)", False)  # read first, so rightmost; brackets the right way round
 
 
+@pytest.mark.parametrize("lang", ["en", "pl", "ur"])
+def test_the_marks_that_isolate_a_name_draw_nothing(tmp_path, lang):
+    tools.require("pdftoppm")
+    drawn = {}
+    for name, words in (("plain", "Dan Cooper"), ("isolated", text.isolate("Dan Cooper"))):
+        path = _page(tmp_path / f"{name}.pdf", {lang: words}, size=20)
+        drawn[name] = subprocess.run(["pdftoppm", "-r", "72", "-gray", str(path)], capture_output=True, check=True).stdout
+
+    assert drawn["isolated"] == drawn["plain"]
+
+
 def test_a_line_is_filled_before_it_wraps():
     style = text.Style("en", 8, bold=True)
     sentence = "You do not have to let anyone in. Keep the door shut while you check."
