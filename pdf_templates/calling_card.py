@@ -5,11 +5,13 @@ print on A5 (body text 18 pt). The same card gives the same bytes: no timestamps
 """
 
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A5, A6
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 
 from pdf_templates import text
 from pdf_templates.page import draw_qr, open_canvas
@@ -37,6 +39,8 @@ class CallingCard:
     serial: str
     check_url: str  # the card's public page, in the QR
     check_address: str  # the same, as a tenant would type it
+    overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the landlord's own wording
+    logo: bytes | None = None  # the landlord's, as PNG
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,15 @@ class _Sizes:
     body: float  # the size text starts at; a fixed page shrinks it to fit, down to `smallest`
     smallest: float
     qr: float
+    logo: float  # the logo's height, at most
     large_print: bool = False  # then nothing, not even the small print, is under `smallest`
 
 
 _SIZES = {
-    ("a6", False): _Sizes(A6[0], A6[1], 7 * mm, 9, 6.5, 24 * mm),
-    ("receipt", False): _Sizes(80 * mm, None, 4 * mm, 9.5, 9.5, 30 * mm),
-    ("a6", True): _Sizes(A5[0], A5[1], 10 * mm, 18, 18, 40 * mm, large_print=True),
-    ("receipt", True): _Sizes(80 * mm, None, 4 * mm, 18, 18, 40 * mm, large_print=True),
+    ("a6", False): _Sizes(A6[0], A6[1], 7 * mm, 9, 6.5, 24 * mm, 10 * mm),
+    ("receipt", False): _Sizes(80 * mm, None, 4 * mm, 9.5, 9.5, 30 * mm, 12 * mm),
+    ("a6", True): _Sizes(A5[0], A5[1], 10 * mm, 18, 18, 40 * mm, 16 * mm, large_print=True),
+    ("receipt", True): _Sizes(80 * mm, None, 4 * mm, 18, 18, 40 * mm, 16 * mm, large_print=True),
 }
 
 
@@ -66,8 +71,10 @@ def words() -> wording.Wording:
 def _say(card: CallingCard, key: str, **values) -> str:
     """The string in the card's language, or in English if a shipped font cannot draw it."""
     values = {name: text.isolate(value) for name, value in values.items()}
-    said = words().text(card.lang, key, **values)
-    return said if text.covered(said, text.Style(card.lang, 10)) else words().text("en", key, **values)
+    said = words().text(card.lang, key, overrides=card.overrides, **values)
+    if text.covered(said, text.Style(card.lang, 10)):
+        return said
+    return words().text("en", key, overrides=card.overrides, **values)
 
 
 def _lines(card: CallingCard) -> list[tuple[str, str]]:
@@ -79,6 +86,7 @@ def _lines(card: CallingCard) -> list[tuple[str, str]]:
         _say(card, "email", email=card.email) if card.email else None,
     ]
     return [
+        *([("logo", "")] if card.logo else []),
         ("heading", text.isolate(card.landlord)),  # names keep their own order inside right-to-left text
         ("small", text.isolate(card.contractor)),
         ("title", _say(card, "title")),
@@ -117,6 +125,11 @@ def _blocks(card: CallingCard, sizes: _Sizes, body: float) -> list[_Block]:
     blocks = []
     for kind, words in _lines(card):
         style, gap = _style(card, kind, body, sizes.smallest if sizes.large_print else 0)
+        if kind == "logo":
+            pixels_wide, pixels_high = ImageReader(io.BytesIO(card.logo)).getSize()
+            height = min(sizes.logo, inner * pixels_high / pixels_wide)
+            blocks.append(_Block(kind, words, style, 0, height * pixels_wide / pixels_high, height))
+            continue
         width = inner - sizes.qr - 3 * mm if kind == "qr" else inner
         height = len(text.wrap(words, style, width)) * style.size * 1.45
         blocks.append(_Block(kind, words, style, gap, width, max(height, sizes.qr) if kind == "qr" else height))
@@ -138,7 +151,7 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
             blocks = _blocks(card, sizes, body)
     height = sizes.height or _height(blocks) + 2 * sizes.margin
     out = io.BytesIO()
-    page = open_canvas(out, (sizes.width, height), words().text(card.lang, "title"), card.landlord)
+    page = open_canvas(out, (sizes.width, height), _say(card, "title"), card.landlord)
     top = y = height - sizes.margin
     for block in blocks:
         overflows = y - block.gap - block.height < sizes.margin - 0.01
@@ -148,6 +161,11 @@ def draw(card: CallingCard, format: str = "a6", large_print: bool = False) -> by
         y -= block.gap
         leading = block.style.size * 1.45
         x = sizes.margin
+        if block.kind == "logo":  # at the start of the line: the right for a right-to-left card
+            left = sizes.width - sizes.margin - block.width if block.style.rtl else x
+            page.drawImage(ImageReader(io.BytesIO(card.logo)), left, y - block.height, block.width, block.height)
+            y -= block.height
+            continue
         if block.kind == "qr":
             rtl = block.style.rtl
             draw_qr(page, card.check_url, sizes.width - sizes.margin - sizes.qr if rtl else sizes.margin, y, sizes.qr)

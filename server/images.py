@@ -19,6 +19,8 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 # photo included, stays under 50 KB on a weak signal.
 BADGE_PHOTO_SIZE = (360, 450)
 BADGE_PHOTO_MAX_BYTES = 40_000
+# A logo prints at most 70 mm wide on a card: 1200 pixels is over 400 dpi there.
+LOGO_MAX_SIZE = (1200, 400)
 
 
 def decode(data: bytes) -> Image.Image:
@@ -50,3 +52,14 @@ def badge_photo(image: Image.Image) -> bytes:
             if out.tell() <= BADGE_PHOTO_MAX_BYTES:
                 return out.getvalue()
         portrait = portrait.resize((portrait.width * 3 // 4, portrait.height * 3 // 4), Image.Resampling.LANCZOS)
+
+
+def logo(image: Image.Image) -> bytes:
+    """An organisation's logo for its documents: upright, on white, within LOGO_MAX_SIZE, PNG with no metadata."""
+    upright = ImageOps.exif_transpose(image).convert("RGBA")
+    upright.thumbnail(LOGO_MAX_SIZE, Image.Resampling.LANCZOS)
+    flat = Image.new("RGB", upright.size, "white")
+    flat.paste(upright, mask=upright)
+    out = io.BytesIO()
+    flat.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -1,9 +1,9 @@
 import uuid
 
-from server.api import Blueprint
+from server.api import Blueprint, upload_sized
 from server.auth import actor, authenticated
 from server.models import Organisation
-from server.schemas.common import PageArgsSchema, page_of
+from server.schemas.common import ImageFileSchema, PageArgsSchema, page_of
 from server.schemas.organisations import OrganisationCreateSchema, OrganisationSchema, OrganisationUpdateSchema
 from server.services import organisations
 from server.services.access import get_visible
@@ -45,3 +45,20 @@ def get_organisation(organisation_id: uuid.UUID):
 def update_organisation(body, organisation_id: uuid.UUID):
     """Change contact details and branding (own admins), or anything (platform admin)."""
     return organisations.update_organisation(organisation_id, body, actor=actor())
+
+
+@bp.put("/organisations/<uuid:organisation_id>/logo")
+@authenticated
+@upload_sized
+@bp.arguments(ImageFileSchema, location="files")
+@bp.response(200, OrganisationSchema)
+def set_organisation_logo(files, organisation_id: uuid.UUID):
+    """The logo on the organisation's documents (multipart/form-data: file; own admins)."""
+    return organisations.set_logo(organisation_id, files["file"].read(), actor=actor())
+
+
+@bp.delete("/organisations/<uuid:organisation_id>/logo")
+@authenticated
+@bp.response(200, OrganisationSchema)
+def remove_organisation_logo(organisation_id: uuid.UUID):
+    return organisations.set_logo(organisation_id, None, actor=actor())

@@ -10,6 +10,7 @@ from babel.dates import format_date, format_time
 from flask import current_app
 
 from pdf_templates import calling_card
+from server import file_store
 from server.errors import NotFound
 from server.extensions import db
 from server.london_time import LONDON
@@ -57,5 +58,7 @@ def calling_card_pdf(visit_id: uuid.UUID, actor: User, format: str, large_print:
         serial=attempt.card_serial,
         check_url=f"{base}/c/{attempt.card_serial}",
         check_address=f"{urlsplit(base).netloc}/c",
+        overrides=landlord.branding.get("card_wording", {}),
+        logo=file_store.path(landlord.branding["logo"]).read_bytes() if "logo" in landlord.branding else None,
     )
     return calling_card.draw(card, format, large_print)

@@ -160,6 +160,14 @@ def update_organisation(scene):
     return Call(f"/organisations/{_organisation(scene).id}", {"phone_office": "0300 123 4567"})
 
 
+def set_organisation_logo(scene):
+    return Call(f"/organisations/{_organisation(scene).id}/logo", form={"file": (io.BytesIO(_png()), "logo.png")})
+
+
+def remove_organisation_logo(scene):
+    return Call(f"/organisations/{_organisation(scene).id}/logo")
+
+
 def list_contracts(scene):
     return Call("/contracts?per_page=100", listed=(scene.side.contract.id,))
 
@@ -516,6 +524,18 @@ ROUTES: dict[tuple[str, str], Route] = {
         "foreign landlord":  ONLY_PLATFORM,
     }),
     ("PATCH", "/organisations/<uuid:organisation_id>"): Route(update_organisation, {
+        "contractor":        (403, 403, 403, 200, 403, 403, 200),
+        "landlord":          (403, 403, 403, 403, 403, 200, 200),
+        "foreign contractor": ONLY_PLATFORM,
+        "foreign landlord":  ONLY_PLATFORM,
+    }),
+    ("PUT", "/organisations/<uuid:organisation_id>/logo"): Route(set_organisation_logo, {
+        "contractor":        (403, 403, 403, 200, 403, 403, 200),
+        "landlord":          (403, 403, 403, 403, 403, 200, 200),
+        "foreign contractor": ONLY_PLATFORM,
+        "foreign landlord":  ONLY_PLATFORM,
+    }),
+    ("DELETE", "/organisations/<uuid:organisation_id>/logo"): Route(remove_organisation_logo, {
         "contractor":        (403, 403, 403, 200, 403, 403, 200),
         "landlord":          (403, 403, 403, 403, 403, 200, 200),
         "foreign contractor": ONLY_PLATFORM,
