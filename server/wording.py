@@ -37,6 +37,21 @@ class Wording:
         template = own or language.text.get(key) or self.languages[ENGLISH].text[key]
         return template.format(**values)
 
+    def choose(self, asked: str | None, accept_languages) -> str:
+        """The language asked for by code if we have it, else the browser's first we have, else English.
+
+        The browser's languages match on their first part, in its order of preference: cy-GB finds
+        cy ahead of a lesser en, and zh-TW or zh-HK finds zh-Hant.
+        """
+        if asked in self.languages:
+            return asked
+        by_primary = {code.split("-")[0].lower(): code for code in self.languages}
+        for tag, _quality in accept_languages:  # best first
+            code = by_primary.get(tag.split("-")[0].lower())
+            if code is not None:
+                return code
+        return ENGLISH
+
     def override_problems(self, overrides: Mapping) -> list[str]:
         """What is wrong with an organisation's overrides, as sentences (none: they can be kept)."""
         english = self.languages[ENGLISH].text
@@ -66,21 +81,6 @@ def _placeholders(template: str) -> set[str] | None:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError:
         return None
-
-    def choose(self, asked: str | None, accept_languages) -> str:
-        """The language asked for by code if we have it, else the browser's first we have, else English.
-
-        The browser's languages match on their first part, in its order of preference: cy-GB finds
-        cy ahead of a lesser en, and zh-TW or zh-HK finds zh-Hant.
-        """
-        if asked in self.languages:
-            return asked
-        by_primary = {code.split("-")[0].lower(): code for code in self.languages}
-        for tag, _quality in accept_languages:  # best first
-            code = by_primary.get(tag.split("-")[0].lower())
-            if code is not None:
-                return code
-        return ENGLISH
 
 
 @cache
