@@ -1,5 +1,7 @@
 """One unit of work per request: everything a request wrote commits once, at its end, or not at all."""
 
+from contextlib import contextmanager
+
 from flask import g
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +12,17 @@ from server.extensions import db
 def keep_on_failure() -> None:
     """Commit this request's writes even though it answers with an error (security events)."""
     g.keep_on_failure = True
+
+
+@contextmanager
+def unit():
+    """Run one unit of work inside a request (each pushed mutation): commit at the end, or roll back if it raises."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def init_app(app) -> None:

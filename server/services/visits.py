@@ -11,16 +11,18 @@ from server.errors import DomainError, Forbidden
 from server.extensions import db
 from server.models import (
     OPEN_STATUSES,
+    ConcernCategory,
     Contract,
     NoAccessAttempt,
     Property,
     Role,
+    Severity,
     User,
     Visit,
     VisitReport,
     VisitStatus,
 )
-from server.services import checklists, standards
+from server.services import checklists, concerns, standards
 from server.services.access import get_visible, visible
 from server.services.pages import Page, paginate
 
@@ -199,8 +201,12 @@ def show_id(visit_id: uuid.UUID, actor: User, now: datetime, recorded_at: dateti
     return visit
 
 
-def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, recorded_at=None):
-    """File the checklist report, which completes the visit; returns (report, whether it is new)."""
+def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, recorded_at=None, *, offline=False):
+    """File the checklist report, which completes the visit; returns (report, whether it is new).
+
+    `offline`: the report was recorded on a tablet without signal, so the work happened whatever the office
+    did meanwhile; a visit cancelled since is completed all the same, with a concern for a manager to review.
+    """
     visit = _assigned_visit(visit_id, actor)
     device_time = _device_time(recorded_at, now)
     existing = db.session.scalar(sa.select(VisitReport).where(VisitReport.visit_id == visit.id))
@@ -208,7 +214,8 @@ def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, rec
         if existing.answers != answers:
             raise DomainError("already_reported", report_id=str(existing.id))
         return existing, False
-    if visit.status != VisitStatus.IN_PROGRESS:
+    over_cancellation = offline and visit.status == VisitStatus.CANCELLED
+    if visit.status != VisitStatus.IN_PROGRESS and not over_cancellation:
         _refuse_transition(
             visit, "be reported before the operative arrives" if visit.status == "scheduled" else "be reported"
         )
@@ -229,7 +236,21 @@ def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, rec
     _changed(visit)
     db.session.flush()
     sync.visit_record_changed("report", report.id, report.version, visit)
+    if over_cancellation:
+        _flag_completed_over_cancellation(visit, actor, now)
     return report, True
+
+
+def _flag_completed_over_cancellation(visit: Visit, actor: User, now: datetime) -> None:
+    flag = {
+        "category": ConcernCategory.OTHER,
+        "severity": Severity.ROUTINE,
+        "description": (
+            f"Review: the office cancelled this visit ({visit.cancel_reason}) while the operative was offline, "
+            "but the operative completed it and filed the report; it now counts as completed."
+        ),
+    }
+    concerns.raise_concern(visit.id, flag, actor, now)
 
 
 def _card_serial() -> str:

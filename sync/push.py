@@ -1,0 +1,204 @@
+"""Idempotent apply of what a device recorded offline: each mutation in its own unit of work with its result.
+
+A mutation's result row (SyncMutation) is inserted first, before the mutation is applied, and committed
+with its effects. Its primary key is the device's mutation id, so a retry finds the stored answer, and a
+concurrent retry of the same mutation waits on that key and then answers `duplicate`: nothing twice.
+Docs: docs/sync-protocol.md, "Push".
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from server import unit_of_work
+from server.errors import CODES, DomainError
+from server.extensions import db
+from server.models import User, Visit
+from server.models.sync_mutations import MutationStatus, SyncMutation
+from server.schemas.checklists import ReportCreateSchema, ReportSchema
+from server.schemas.concerns import ConcernSchema
+from server.schemas.sync_push import ConcernRaiseSchema, MutationSchema
+from server.schemas.visits import FieldEventSchema, NoAccessCreateSchema, NoAccessSchema, VisitSchema
+from server.services import concerns, visits
+from server.services.access import get_visible
+
+DUPLICATE = "duplicate"  # not stored: the answer to a mutation whose result already is
+
+
+@dataclass(frozen=True)
+class Op:
+    """How one (entity, op) is applied: the HTTP route's body schema, its service, the schema of what it returns."""
+
+    data: Schema  # the route's body, less recorded_at: the mutation's device_time carries it
+    apply: Callable  # (id, data, actor, now, device_time) -> the record created or changed
+    record: Schema
+    # A visit op checks base_version against the visit; a report does not (the field wins, see the docs).
+    checks_version: bool = True
+
+
+_NO_TIME = ("recorded_at",)
+
+OPS = {
+    ("visit", "arrive"): Op(
+        FieldEventSchema(exclude=_NO_TIME),
+        lambda id, data, actor, now, at: visits.arrive(id, actor, now=now, recorded_at=at),
+        VisitSchema(),
+    ),
+    ("visit", "id_shown"): Op(
+        FieldEventSchema(exclude=_NO_TIME),
+        lambda id, data, actor, now, at: visits.show_id(id, actor, now=now, recorded_at=at),
+        VisitSchema(),
+    ),
+    ("visit", "report"): Op(
+        ReportCreateSchema(exclude=_NO_TIME),
+        lambda id, data, actor, now, at: visits.complete(
+            id, data["answers"], actor, now=now, recorded_at=at, offline=True
+        )[0],
+        ReportSchema(),
+        checks_version=False,
+    ),
+    ("visit", "no_access"): Op(
+        NoAccessCreateSchema(exclude=_NO_TIME),
+        lambda id, data, actor, now, at: visits.record_no_access(id, {**data, "recorded_at": at}, actor, now=now)[0],
+        NoAccessSchema(),
+    ),
+    ("concern", "raise"): Op(
+        ConcernRaiseSchema(),
+        lambda id, data, actor, now, at: concerns.raise_concern(data["visit_id"], {**data, "id": id}, actor, now)[0],
+        ConcernSchema(),
+        checks_version=False,  # a new record: raising one never conflicts with other writes to the visit
+    ),
+}
+
+
+class _Stale(Exception):
+    """The record changed since the device's base version, by someone other than this device's own pushes."""
+
+    def __init__(self, record: dict, version: int):
+        super().__init__("stale base_version")
+        self.record, self.version = record, version
+
+
+def push(device_id: str, mutations: list[dict], actor: User, now: datetime) -> list[dict]:
+    """Apply a device's batch in its order, each mutation once; answer a result per mutation, in the same order."""
+    return [_push_one(device_id, mutation, actor, now) for mutation in mutations]
+
+
+def _result(mutation_id, status, version=None, record=None, error=None) -> dict:
+    return {"mutation_id": mutation_id, "status": status, "version": version, "record": record, "error": error}
+
+
+def _error(code: str, detail: str | None = None, errors: dict | None = None) -> dict:
+    error = {"code": code, "detail": detail or CODES[code][1]}
+    if errors:
+        error["errors"] = errors
+    return error
+
+
+def _stored_answer(mutation_id: uuid.UUID, actor: User) -> dict | None:
+    """The answer to a mutation already stored: its first result as a duplicate, never another user's."""
+    stored = db.session.get(SyncMutation, mutation_id)
+    if stored is None:
+        return None
+    if stored.user_id != actor.id:
+        # A mutation id is the device's random UUID: reuse by someone else is a broken client, told nothing more.
+        return _result(mutation_id, "rejected", error=_error("already_exists", "This mutation_id is already used."))
+    return _result(mutation_id, DUPLICATE, **stored.result)
+
+
+def _push_one(device_id: str, raw: dict, actor: User, now: datetime) -> dict:
+    mutation_id = raw["mutation_id"]
+    answer = _stored_answer(mutation_id, actor)
+    if answer is not None:
+        return answer
+    try:
+        with unit_of_work.unit():
+            claim = SyncMutation(
+                mutation_id=mutation_id,
+                user_id=actor.id,
+                device_id=device_id,
+                # Set to the outcome below, in this same transaction: nobody ever reads these first values.
+                status=MutationStatus.REJECTED,
+                result={},
+            )
+            db.session.add(claim)
+            db.session.flush()  # a concurrent push of this mutation waits here, then fails on the primary key
+            status, outcome = _outcome(claim, raw, actor, now)
+            claim.status, claim.result = status, outcome
+    except IntegrityError:
+        answer = _stored_answer(mutation_id, actor)  # the concurrent push committed first: its result stands
+        if answer is None:
+            raise
+        return answer
+    return _result(mutation_id, status.value, **outcome)
+
+
+def _outcome(claim: SyncMutation, raw: dict, actor: User, now: datetime) -> tuple[MutationStatus, dict]:
+    """Apply the mutation in a savepoint, so that a refusal rolls back its writes and keeps the claim."""
+    try:
+        mutation = MutationSchema().load(raw)
+    except ValidationError as exc:
+        return _rejected("validation_failed", "The mutation is malformed.", exc.messages)
+    claim.entity, claim.op = mutation["entity"], mutation["op"]
+    claim.target_id, claim.device_time = mutation["id"], mutation["device_time"]
+    op = OPS.get((mutation["entity"], mutation["op"]))
+    if op is None:
+        detail = f"No op {mutation['op']!r} on {mutation['entity']!r}; see docs/sync-protocol.md."
+        return _rejected("validation_failed", detail)
+    try:
+        with db.session.begin_nested():
+            record = _apply(op, mutation, actor, now)
+            dumped = op.record.dump(record)
+            if mutation["entity"] == "visit":
+                claim.target_version = db.session.get(Visit, mutation["id"]).version
+    except ValidationError as exc:
+        return _rejected("validation_failed", "Some fields are not valid.", exc.messages)
+    except _Stale as stale:
+        detail = f"The visit changed since version {mutation['base_version']}; the server's copy is in record."
+        error = _error("conflict", detail)
+        return MutationStatus.CONFLICT, {"version": stale.version, "record": stale.record, "error": error}
+    except DomainError as exc:
+        return _rejected(exc.code, exc.detail, exc.errors, **exc.extra)
+    except IntegrityError:
+        # Another mutation made a record with the same id or for the same visit at the same moment.
+        return _rejected("already_exists", "A record with this id already exists.")
+    version = getattr(record, "version", 1)  # a no-access attempt is never changed: always its first version
+    return MutationStatus.APPLIED, {"version": version, "record": dumped, "error": None}
+
+
+def _rejected(code: str, detail: str | None = None, errors: dict | None = None, **extra):
+    return MutationStatus.REJECTED, {"version": None, "record": None, "error": _error(code, detail, errors) | extra}
+
+
+def _apply(op: Op, mutation: dict, actor: User, now: datetime):
+    data = op.data.load(mutation["data"])
+    if data.get("id") is not None and data["id"] != mutation["id"]:
+        raise ValidationError({"id": ["Not the mutation's id; a record made on the device carries one id."]})
+    if op.checks_version and mutation["base_version"] is not None:
+        _check_base_version(mutation, actor)
+    return op.apply(mutation["id"], data, actor, now, mutation["device_time"])
+
+
+def _check_base_version(mutation: dict, actor: User) -> None:
+    """Raise _Stale if the visit moved past base_version other than by this user's own applied pushes."""
+    visit = get_visible(actor, Visit, mutation["id"])  # another's visit is not_found, never its copy
+    base = mutation["base_version"]
+    if base == visit.version:
+        return
+    own = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(SyncMutation.target_version))).where(
+            SyncMutation.target_id == visit.id,
+            SyncMutation.user_id == actor.id,
+            SyncMutation.status == MutationStatus.APPLIED,
+            SyncMutation.target_version > base,
+            SyncMutation.target_version <= visit.version,
+        )
+    )
+    # A queue of arrive, id_shown, report all based on the version last pulled is not in conflict with itself.
+    if base > visit.version or own != visit.version - base:
+        raise _Stale(VisitSchema().dump(visit), visit.version)
