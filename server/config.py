@@ -85,4 +85,13 @@ def load(instance_path: str, env=os.environ) -> dict:
         "ARGON2_PARAMETERS": {},
         "LOG_JSON": env.get("LOG_JSON", "1") != "0",
         "SYNC_VISIT_DAYS_BACK": int(env.get("SYNC_VISIT_DAYS_BACK", 14)),
+        # Deletes are kept this long; a device whose cursor is older starts again (410 resync_required).
+        "SYNC_TOMBSTONE_DAYS": int(env.get("SYNC_TOMBSTONE_DAYS", 90)),
+        # A pull page's JSON stays about this size (before gzip), whatever its row limit.
+        "SYNC_PAGE_BYTES": int(env.get("SYNC_PAGE_BYTES", 1024 * 1024)),
+        # The feed waits behind the oldest open transaction; say so in the logs past this.
+        "SYNC_LAG_WARN_SECONDS": float(env.get("SYNC_LAG_WARN_SECONDS", 30)),
+        # PostgreSQL: no statement, and no transaction left idle, holds the sync feed (or locks) back for long.
+        "DATABASE_STATEMENT_TIMEOUT_MS": int(env.get("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)),
+        "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS": int(env.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000)),
     }

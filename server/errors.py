@@ -13,6 +13,7 @@ PROBLEM_BASE = "urn:doorstep:problem:"
 # The stable error codes, a line each: code -> (HTTP status, title).
 CODES = {
     "bad_request": (400, "The request could not be understood"),
+    "invalid_cursor": (400, "The sync cursor is not one this server issued"),
     "malformed_json": (400, "The body is not valid JSON"),
     "authentication_required": (401, "Sign in to use this"),
     "invalid_credentials": (401, "The email or password is wrong"),
@@ -28,6 +29,7 @@ CODES = {
     "already_exists": (409, "A record with these details already exists"),
     "invalid_transition": (409, "The record is not in a state that allows this"),
     "already_reported": (409, "This visit's report is already in, with other answers; the first one is kept"),
+    "resync_required": (410, "The sync cursor is past the retention horizon; sync again from the start"),
     "payload_too_large": (413, "The request body is too large"),
     "unsupported_media_type": (415, "Send the body as application/json"),
     "not_an_image": (415, "The file is not a JPEG, PNG or HEIC image"),

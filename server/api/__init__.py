@@ -85,6 +85,7 @@ def init_app(app) -> None:
         documents,
         organisations,
         properties,
+        sync,
         users,
         visits,
     )
@@ -101,6 +102,7 @@ def init_app(app) -> None:
         compensation,
         badges,
         documents,
+        sync,
     )
     for module in modules:
         api.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -491,6 +491,10 @@ def acknowledge_badge_alert(scene):
     return Call(f"/badge-alerts/{factories.badge_alert(_badge(scene)).id}/acknowledge")
 
 
+def list_changes(scene):
+    return Call("/sync/changes?limit=50")
+
+
 # The matrix ---------------------------------------------------------------------------------------
 # Columns:                    operative  other op.  c. manager  c. admin  l. manager  l. admin  platform admin
 
@@ -814,6 +818,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/badge-alerts/<uuid:alert_id>/acknowledge"): Route(acknowledge_badge_alert, {
         "own":               (403, 403, 200, 200, 404, 404, 404),
         "foreign":           ALL_404,
+    }),
+    # Everyone syncs their own scope (tests/api/test_sync.py proves what each receives); nobody chooses another's.
+    ("GET", "/sync/changes"): Route(list_changes, {
+        "-":                 (200, 200, 200, 200, 200, 200, 200),
     }),
 }
 # fmt: on

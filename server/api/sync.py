@@ -1,0 +1,34 @@
+"""Offline sync over HTTP (DESIGN §4): the engine is in sync/, the protocol in docs/sync-protocol.md."""
+
+import gzip
+
+from flask import request
+
+from server.api import Blueprint
+from server.auth import actor, authenticated
+from server.models.base import utcnow
+from server.schemas.sync import ChangesArgsSchema, ChangesPageSchema
+from sync import feed
+
+bp = Blueprint("sync", __name__, description="Offline sync for tablets: pull what changed, push what was recorded.")
+
+
+@bp.after_request
+def compress(response):
+    """Gzip JSON for a client that accepts it: a first sync is mostly repeated keys, and signal is poor."""
+    response.vary.add("Accept-Encoding")
+    accepted = request.accept_encodings["gzip"] > 0
+    if accepted and response.status_code == 200 and response.is_json and not response.direct_passthrough:
+        response.set_data(gzip.compress(response.get_data(), compresslevel=5))
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+@bp.get("/sync/changes")
+@authenticated
+@bp.arguments(ChangesArgsSchema, location="query")
+@bp.response(200, ChangesPageSchema)
+def list_changes(args):
+    """The next page of what your tablet holds: without a cursor a snapshot, then what changed since."""
+    return feed.pull(actor(), args["cursor"], args["limit"], utcnow())
+
