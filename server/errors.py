@@ -39,9 +39,9 @@ CODES = {
     "service_unavailable": (503, "The service is not ready"),
 }
 
-# The tenant's badge check: every JSON answer under /v, errors too, carries a verdict a phone can act on,
-# and an error is never a reason to let someone in.
-_FIELDS_BY_PATH = {"/v": {"verdict": "not_recognised"}}
+# The tenant's badge and calling card checks: every JSON answer under /v and /c, errors too, carries a verdict
+# a phone can act on, and an error is never a reason to let someone in (or to call a number on a card).
+_FIELDS_BY_PATH = {"/v": {"verdict": "not_recognised"}, "/c": {"verdict": "not_recognised"}}
 
 _CODE_BY_STATUS = {
     400: "bad_request",

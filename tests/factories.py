@@ -33,6 +33,7 @@ from server.models import (
     Organisation,
     OrganisationKind,
     Property,
+    RebookingRequest,
     Region,
     Role,
     Severity,
@@ -252,3 +253,10 @@ def verify_path_for(operative: User, verdict: str) -> str:
 def badge_alert(badge_: Badge, **fields) -> BadgeAlert:
     defaults = dict(kind="revoked_scan", detail="A revoked badge was checked at a door.")
     return _add(BadgeAlert(badge_id=badge_.id, contractor_id=badge_.user.organisation_id, **{**defaults, **fields}))
+
+
+def rebooking_request(visit_: Visit, **fields) -> RebookingRequest:
+    """A tenant's ask for a new appointment from the visit's calling card (left first if there is none)."""
+    attempt = visit_.no_access or no_access(visit_)
+    defaults = dict(preferred_times="mornings", details="Not Tuesdays", callback_phone="07700 900123", language="en")
+    return _add(RebookingRequest(attempt_id=attempt.id, visit_id=visit_.id, **{**defaults, **fields}))

@@ -3,6 +3,7 @@
 from server.models.attachments import Attachment, AttachmentKind
 from server.models.audit import SensitiveRead
 from server.models.badges import Badge, BadgeAlert, BadgeKey, BadgeScan, BadgeStatus, Verdict
+from server.models.cards import CardCheck
 from server.models.changes import Change
 from server.models.checklists import ChecklistTemplate, VisitReport
 from server.models.compensation import CompensationClaim
@@ -11,6 +12,7 @@ from server.models.contracts import Contract
 from server.models.no_access import NoAccessAttempt
 from server.models.organisations import Organisation, OrganisationKind, Region
 from server.models.properties import Household, Property
+from server.models.rebooking import PreferredTimes, RebookingRequest
 from server.models.users import DeviceSession, Role, User
 from server.models.visits import OPEN_STATUSES, Visit, VisitKind, VisitStatus
 
@@ -24,6 +26,7 @@ __all__ = [
     "BadgeKey",
     "BadgeScan",
     "BadgeStatus",
+    "CardCheck",
     "Change",
     "ChecklistTemplate",
     "CompensationClaim",
@@ -35,7 +38,9 @@ __all__ = [
     "NoAccessAttempt",
     "Organisation",
     "OrganisationKind",
+    "PreferredTimes",
     "Property",
+    "RebookingRequest",
     "Region",
     "Role",
     "SensitiveRead",

@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
-    from server.web import verify
+    from server.web import cards, verify
 
     app.register_blueprint(verify.bp)
+    app.register_blueprint(cards.bp)

@@ -67,7 +67,8 @@ def serve_tenants(bp: Blueprint, error_template: str, back: str) -> None:
         response = errors.from_exception(exc)
         if wants_json():
             return response
-        return page(error_template, back=back, status=response.status_code, rate_limited=response.status_code == 429)
+        status = response.status_code
+        return page(error_template, back=back, status=status, error_status=status, rate_limited=status == 429)
 
     bp.after_request(protect)
     bp.register_error_handler(HTTPException, error)
