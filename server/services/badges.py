@@ -367,6 +367,15 @@ class Booking:
     doorstep_password: bool = False  # the household set one: the page says to ask for it
 
 
+def _same_house(kept: str, typed: str) -> bool:
+    """Case, commas, full stops and spacing aside, the same words in the same order: "Flat 3, 27" is "flat 3 27"."""
+
+    def words(house: str) -> list[str]:
+        return house.lower().replace(",", " ").replace(".", " ").split()
+
+    return words(kept) == words(typed)
+
+
 def booked_today(token: str, postcode: str | None, house: str, now: datetime) -> Booking:
     """Is this badge's holder booked at this address today (London)? Never says more than yes or no.
 
@@ -384,11 +393,10 @@ def booked_today(token: str, postcode: str | None, house: str, now: datetime) ->
             Visit.operative_id == badge.user_id,
             Visit.status.in_((VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)),
             Property.postcode == postcode,
-            sa.func.lower(Property.house) == house.strip().lower(),
         )
     )
     for visit in visits:
-        if london_date(visit.window_start) == today:
+        if london_date(visit.window_start) == today and _same_house(visit.property.house, house):
             household = visit.property.household
             has_password = household is not None and household.has_doorstep_password
             return Booking(verdict, True, visit.window_start, visit.window_end, visit.kind.value, has_password)

@@ -142,6 +142,27 @@ def test_are_they_booked_at_my_home(client, world, now):
     assert no == {"verdict": "genuine", "booked": False}  # never an address, never a name
 
 
+@pytest.mark.parametrize(
+    ("kept", "typed", "booked"),
+    [
+        ("Flat 3, 27", "flat 3 27", True),
+        ("Flat 3, 27", " FLAT 3,27 ", True),
+        ("Flat 3, 27", "27", False),
+        ("Flat 3, 27", "Flat 2, 27", False),
+        ("Rose Cottage", "rose cottage.", True),
+    ],
+)
+def test_a_house_matches_however_it_is_typed_but_only_the_same_home(client, world, now, kept, typed, booked):
+    badge = factories.badge(world.a.operative)
+    world.a.visit.window_start, world.a.visit.window_end = now, now + timedelta(hours=2)
+    world.a.home.house = kept
+    db.session.flush()
+
+    answer = client.post(f"{_path(badge)}/booked", json={"postcode": world.a.home.postcode, "house": typed}).json
+
+    assert answer["booked"] is booked
+
+
 def test_a_refused_badge_is_never_booked(client, world, now):
     badge = factories.badge(world.a.operative, status="revoked")
     world.a.visit.window_start, world.a.visit.window_end = now, now + timedelta(hours=2)
