@@ -85,6 +85,7 @@ def init_app(app) -> None:
         documents,
         organisations,
         properties,
+        rebooking,
         sync,
         users,
         visits,
@@ -102,6 +103,7 @@ def init_app(app) -> None:
         compensation,
         badges,
         documents,
+        rebooking,
         sync,
     )
     for module in modules:

@@ -491,6 +491,15 @@ def acknowledge_badge_alert(scene):
     return Call(f"/badge-alerts/{factories.badge_alert(_badge(scene)).id}/acknowledge")
 
 
+def list_rebooking_requests(scene):
+    return Call("/rebooking-requests?per_page=100", listed=(factories.rebooking_request(scene.side.visit).id,))
+
+
+def handle_rebooking_request(scene):
+    request = factories.rebooking_request(scene.side.visit)
+    return Call(f"/rebooking-requests/{request.id}/handle", {"note": "Booked for Friday morning"})
+
+
 def list_changes(scene):
     return Call("/sync/changes?limit=50")
 
@@ -818,6 +827,16 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/badge-alerts/<uuid:alert_id>/acknowledge"): Route(acknowledge_badge_alert, {
         "own":               (403, 403, 200, 200, 404, 404, 404),
         "foreign":           ALL_404,
+    }),
+    # A tenant's ask for a new appointment (with a phone number to call back): the managers and admins
+    # of both organisations on the visit's contract; never operatives, nor the platform admin.
+    ("GET", "/rebooking-requests"): Route(list_rebooking_requests, {
+        "own":               (403, 403, SEEN, SEEN, SEEN, SEEN, 403),
+        "foreign":           (403, 403, HIDDEN, HIDDEN, HIDDEN, HIDDEN, 403),
+    }),
+    ("POST", "/rebooking-requests/<uuid:request_id>/handle"): Route(handle_rebooking_request, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+        "foreign":           (403, 403, 404, 404, 404, 404, 403),
     }),
     # Everyone syncs their own scope (tests/api/test_sync.py proves what each receives); nobody chooses another's.
     ("GET", "/sync/changes"): Route(list_changes, {
