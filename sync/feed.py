@@ -392,7 +392,7 @@ def lag_seconds() -> float:
         return 0.0
     age = db.session.scalar(
         sa.text(
-            "SELECT extract(epoch FROM now() - min(xact_start)) FROM pg_stat_activity "
+            "SELECT extract(epoch FROM clock_timestamp() - min(xact_start)) FROM pg_stat_activity "
             "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
         )
     )
