@@ -6,6 +6,7 @@ is not running the second run is skipped with a message, unless REQUIRE_POSTGRES
 
 import contextvars
 import os
+import threading
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token, create_refresh_token, get_jti
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.extensions import db, limiter
@@ -120,6 +122,20 @@ def _transaction(app):
             engines[None] = engine
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's own app over real HTTP, in a thread on a free port: its requests join the test's transaction."""
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 @pytest.fixture

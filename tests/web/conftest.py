@@ -1,32 +1,17 @@
 """A real browser (Debian's chromium, driven by Playwright) on the app served over real HTTP.
 
-The server runs in a thread on a free port and serves the test's own app: its requests join the
-test's transaction like the test client's, so what a test builds is what the browser sees.
+The server (`live_server`, in tests/conftest.py) serves the test's own app over real HTTP, so what
+a test builds is what the browser sees.
 """
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import tools
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
 BROWSER_PACKAGES = ("playwright", "axe_playwright_python")
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")
