@@ -69,7 +69,9 @@ OPS = {
     ),
     ("concern", "raise"): Op(
         ConcernRaiseSchema(),
-        lambda id, data, actor, now, at: concerns.raise_concern(data["visit_id"], {**data, "id": id}, actor, now)[0],
+        lambda id, data, actor, now, at: concerns.raise_concern(
+            data["visit_id"], {**data, "id": id}, actor, now, offline=True
+        )[0],
         ConcernSchema(),
         checks_version=False,  # a new record: raising one never conflicts with other writes to the visit
     ),

@@ -40,8 +40,14 @@ def shown(concerns: list[Concern], actor: User, now: datetime, purpose: str) -> 
     return concerns
 
 
-def raise_concern(visit_id: uuid.UUID, fields: dict, actor: User, now: datetime) -> tuple[Concern, bool]:
-    """Raise a concern from a visit (its operative, or a manager); returns (concern, whether it is new)."""
+def raise_concern(
+    visit_id: uuid.UUID, fields: dict, actor: User, now: datetime, *, offline: bool = False
+) -> tuple[Concern, bool]:
+    """Raise a concern from a visit (its operative, or a manager); returns (concern, whether it is new).
+
+    `offline`: raised on a tablet without signal, so the operative was there whatever the office did
+    meanwhile; a visit cancelled since still takes it (a safeguarding concern must never be lost).
+    """
     visit = get_visible(actor, Visit, visit_id)
     if actor.id != visit.operative_id and not actor.is_manager:
         raise Forbidden("Concerns are raised by the visit's operative or a manager.")
@@ -54,7 +60,7 @@ def raise_concern(visit_id: uuid.UUID, fields: dict, actor: User, now: datetime)
         if not same:
             raise DomainError("already_exists", f"A different concern with id {fields['id']} exists.")
         return shown([existing], actor, now, purpose="concern retry")[0], False  # the first answer was lost
-    if visit.status == VisitStatus.CANCELLED:
+    if visit.status == VisitStatus.CANCELLED and not offline:
         raise DomainError("invalid_transition", "The visit was cancelled; raise the concern on a visit that happened.")
     contract = visit.contract
     due_at = concern_due_at(fields["category"], fields["severity"], now, contract.standards, contract.landlord.region)

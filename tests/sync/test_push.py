@@ -233,6 +233,21 @@ def test_a_completion_in_the_field_wins_over_an_office_cancellation_and_is_flagg
     assert "cancelled" in flagged[0]["description"] and "Tenant rang to cancel" in flagged[0]["description"]
 
 
+def test_a_day_on_a_visit_cancelled_while_offline_keeps_the_concern_and_the_report(client, world, op):
+    visits.cancel_visit(world.a.visit.id, "Tenant rang to cancel", actor=world.a.contractor_manager)
+    db.session.flush()
+    batch = a_day_at_the_door(world)
+    batch[2]["data"]["category"] = "safeguarding"
+
+    response = push(client, op, batch)
+
+    assert statuses(response) == ["conflict", "conflict", "applied", "applied"]
+    assert response.json["results"][0]["record"]["status"] == "cancelled"
+    raised = db.session.scalars(sa.select(Concern).where(Concern.visit_id == world.a.visit.id)).all()
+    assert sorted(c.category for c in raised) == ["other", "safeguarding"]
+    assert db.session.get(Visit, world.a.visit.id).status == VisitStatus.COMPLETED
+
+
 def test_arriving_again_on_a_visit_already_started_is_harmless(client, world, op):
     first = push(client, op, [visit_op(world, "arrive", base_version=1)]).json["results"][0]
 
@@ -336,6 +351,47 @@ def test_a_manager_cannot_record_arrival(client, world, auth_headers):
     result = push(client, auth_headers(world.a.contractor_manager), [visit_op(world, "arrive")]).json["results"][0]
 
     assert (result["status"], result["error"]["code"]) == ("rejected", "forbidden")
+
+
+# Who may push what: each op as its HTTP route allows it (tests/api/test_access_matrix.py has the routes')
+
+CALLERS = (
+    "operative",
+    "other_operative",
+    "contractor_manager",
+    "contractor_admin",
+    "landlord_manager",
+    "landlord_admin",
+)
+REFUSED_IN_THE_FIELD = ("applied", "not_found", "forbidden", "forbidden", "forbidden", "forbidden")
+PERMISSIONS = {
+    ("arrive", "own"): REFUSED_IN_THE_FIELD,
+    ("no_access", "own"): REFUSED_IN_THE_FIELD,
+    ("raise", "own"): ("applied", "not_found", "applied", "applied", "applied", "applied"),
+    ("arrive", "foreign"): ("not_found",) * 6,
+    ("raise", "foreign"): ("not_found",) * 6,
+}
+
+
+@pytest.mark.parametrize(
+    ("op_name", "target", "caller", "expected"),
+    [
+        (op_name, target, caller, expected)
+        for (op_name, target), row in PERMISSIONS.items()
+        for caller, expected in zip(CALLERS, row, strict=True)
+    ],
+)
+def test_each_mutation_has_its_routes_permissions(client, world, auth_headers, op_name, target, caller, expected):
+    side = world.b if target == "foreign" else world.a
+    if op_name == "raise":
+        pushed = raise_op(world) | {"data": raise_op(world)["data"] | {"visit_id": str(side.visit.id)}}
+    else:
+        data = {"waited_minutes": 10, "card_left": True} if op_name == "no_access" else {}
+        pushed = mutation("visit", op_name, side.visit.id, data)
+
+    result = push(client, auth_headers(getattr(world.a, caller)), [pushed]).json["results"][0]
+
+    assert (result["status"] if result["status"] == "applied" else result["error"]["code"]) == expected
 
 
 # The batch itself
