@@ -8,7 +8,8 @@ from server.api import Blueprint
 from server.auth import actor, authenticated
 from server.models.base import utcnow
 from server.schemas.sync import ChangesArgsSchema, ChangesPageSchema
-from sync import feed
+from server.schemas.sync_push import PushResultSchema, PushSchema
+from sync import feed, push
 
 bp = Blueprint("sync", __name__, description="Offline sync for tablets: pull what changed, push what was recorded.")
 
@@ -32,3 +33,11 @@ def list_changes(args):
     """The next page of what your tablet holds: without a cursor a snapshot, then what changed since."""
     return feed.pull(actor(), args["cursor"], args["limit"], utcnow())
 
+
+@bp.post("/sync/push")
+@authenticated
+@bp.arguments(PushSchema)
+@bp.response(200, PushResultSchema)
+def push_mutations(body):
+    """Apply a batch recorded offline, each mutation once: a result per mutation, in the batch's order."""
+    return {"results": push.push(body["device_id"], body["mutations"], actor(), now=utcnow())}
