@@ -676,7 +676,7 @@ def _pictures(report: VisitReport) -> list:
         captioned = []
         for n, photo in enumerate(report.photos, 1):
             about = f", for the {CATEGORIES.get(photo.concern, photo.concern).lower()} concern" if photo.concern else ""
-            captioned.append((photo, f"Photo {n}{about}. Taken {_when(photo.uploaded_at)}"))
+            captioned.append((photo, f"Photo {n}{about}. Added {_when(photo.uploaded_at)}"))
         for start in range(0, len(captioned), per_row):
             rows.append(_Pictures(captioned[start : start + per_row], _THUMB))
     if report.signature is not None or report.answers is not None:
@@ -684,7 +684,7 @@ def _pictures(report: VisitReport) -> list:
         if report.signature is None:
             rows.append(_Row([_Cell(0, _WIDTH, _lines("No signature was recorded.", _WIDTH, colour=_MUTED))]))
         else:
-            caption = f"Signed {_when(report.signature.uploaded_at)}"
+            caption = f"Signature added {_when(report.signature.uploaded_at)}"
             rows.append(_Pictures([(report.signature, caption)], _SIGNATURE, line_art=True))
     return rows
 

@@ -5,6 +5,7 @@ from flask import Response, request
 
 from server.api import Blueprint
 from server.auth import actor, authenticated
+from server.models.base import utcnow
 from server.schemas.documents import CallingCardArgsSchema
 from server.services import documents
 
@@ -28,3 +29,11 @@ def get_calling_card(args, visit_id: uuid.UUID):
     """The no-access calling card, in the household's language and print size unless asked otherwise."""
     data = documents.calling_card_pdf(visit_id, actor(), args["format"], args.get("large_print"), args.get("lang"))
     return _pdf(data, f"calling-card-{visit_id}.pdf")
+
+
+@bp.get("/visits/<uuid:visit_id>/report.pdf")
+@authenticated
+@bp.response(200, description="The visit report for managers, as PDF: times, checklist, standards, concerns, photos.")
+def get_visit_report(visit_id: uuid.UUID):
+    """The visit as a report to print and file; before the checklist is filed, what is known so far."""
+    return _pdf(documents.visit_report_pdf(visit_id, actor(), now=utcnow()), f"visit-report-{visit_id}.pdf")

@@ -482,6 +482,10 @@ def get_calling_card(scene):
     return Call(f"/visits/{scene.side.visit.id}/calling-card.pdf?format=receipt")
 
 
+def get_visit_report(scene):
+    return Call(f"/visits/{scene.side.visit.id}/report.pdf")
+
+
 def list_badge_alerts(scene):
     factories.badge_alert(_badge(scene))
     return Call("/badge-alerts")
@@ -818,6 +822,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     # Documents have the permissions of the records they draw.
     ("GET", "/visits/<uuid:visit_id>/calling-card.pdf"): Route(get_calling_card, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/visits/<uuid:visit_id>/report.pdf"): Route(get_visit_report, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),

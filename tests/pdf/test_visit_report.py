@@ -206,7 +206,7 @@ def test_every_field_extracts_as_text(tmp_path):
     assert " ".join(RESTRICTED.split()) in said
     # Photos and the signature, captioned; the footer on the page.
     assert "Photo 2, for the damp and mould concern." in said
-    assert "Tenant's signature" in said and "Signed Wed 25 Nov 2026, 11:38 GMT" in said
+    assert "Tenant's signature" in said and "Signature added Wed 25 Nov 2026, 11:38 GMT" in said
     assert f"Visit last changed Wed 25 Nov 2026, 13:07 GMT · Content {content_hash(_report())}" in said
     assert re.search(r"Page 1 of \d", said)
 
