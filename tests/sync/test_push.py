@@ -304,6 +304,15 @@ def test_a_malformed_mutation_is_rejected_on_its_own(client, world, op, broken):
     assert response.json["results"][0]["error"]["code"] == "validation_failed"
 
 
+def test_a_device_clock_far_ahead_is_rejected(client, world, op):
+    ahead = visit_op(world, "arrive", device_time=(utcnow() + timedelta(hours=2)).isoformat())
+
+    result = push(client, op, [ahead]).json["results"][0]
+
+    assert (result["status"], result["error"]["code"]) == ("rejected", "validation_failed")
+    assert "recorded_at" in result["error"]["errors"]
+
+
 def test_another_organisations_visit_is_rejected_as_not_found(client, world, op):
     foreign = mutation("visit", "arrive", world.b.visit.id)
 
