@@ -101,14 +101,16 @@ def visit_report_pdf(visit_id: uuid.UUID, actor: User, now: datetime) -> bytes:
         people |= {concern.raised_by, concern.acknowledged_by, concern.resolved_by}
     names = {user.id: user.name for user in db.session.scalars(sa.select(User).where(User.id.in_(people - {None})))}
 
-    answers = None
-    signature_ids = []
-    if report is not None:
-        answers = tuple(
+    items = report.template.items if report else []
+    answers = (
+        tuple(
             visit_report.Answer(item["label"], item["type"], report.answers.get(item["key"]), bool(item.get("when")))
-            for item in report.template.items
+            for item in items
         )
-        signature_ids = [str(report.answers.get(i["key"])) for i in report.template.items if i["type"] == "signature"]
+        if report
+        else None
+    )
+    signature_ids = {str(report.answers.get(item["key"])) for item in items if item["type"] == "signature"}
     categories = {concern.id: concern.category.value for concern in raised}
     photos = tuple(_picture(a, categories) for a in attachments if a.kind == AttachmentKind.PHOTO)
     signatures = [a for a in attachments if a.kind == AttachmentKind.SIGNATURE]

@@ -237,6 +237,19 @@ def test_photos_and_the_signature_are_small_thumbnails(tmp_path):
     assert len(data) < 400_000
 
 
+def test_a_photo_taken_sideways_is_shown_the_right_way_up(tmp_path):
+    image = Image.new("RGB", (800, 600), "teal")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned a quarter; viewers rotate it upright
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+
+    images = _run("pdfimages", "-list", str(_pdf(tmp_path, draw(_report(photos=(Picture("p1", T, out.getvalue()),))))))
+
+    sizes = [(int(row.split()[3]), int(row.split()[4])) for row in images.splitlines()[2:]]
+    assert (390, 520) in sizes  # portrait, as the tenant's home looked
+
+
 def test_a_missing_photo_file_says_so(tmp_path):
     report = _report(photos=(Picture("p1", T, None),))
 
