@@ -13,6 +13,7 @@ from server.models.no_access import NoAccessAttempt
 from server.models.organisations import Organisation, OrganisationKind, Region
 from server.models.properties import Household, Property
 from server.models.rebooking import PreferredTimes, RebookingRequest
+from server.models.sync_mutations import MutationStatus, SyncMutation
 from server.models.users import DeviceSession, Role, User
 from server.models.visits import OPEN_STATUSES, Visit, VisitKind, VisitStatus
 
@@ -35,6 +36,7 @@ __all__ = [
     "Contract",
     "DeviceSession",
     "Household",
+    "MutationStatus",
     "NoAccessAttempt",
     "Organisation",
     "OrganisationKind",
@@ -45,6 +47,7 @@ __all__ = [
     "Role",
     "SensitiveRead",
     "Severity",
+    "SyncMutation",
     "User",
     "Verdict",
     "Visit",
