@@ -37,3 +37,11 @@ def get_calling_card(args, visit_id: uuid.UUID):
 def get_visit_report(visit_id: uuid.UUID):
     """The visit as a report to print and file; before the checklist is filed, what is known so far."""
     return _pdf(documents.visit_report_pdf(visit_id, actor(), now=utcnow()), f"visit-report-{visit_id}.pdf")
+
+
+@bp.get("/badges/<uuid:badge_id>/card.pdf")
+@authenticated
+@bp.response(200, description="The badge card to print (CR80, front and back), as PDF.")
+def get_badge_card(badge_id: uuid.UUID):
+    """The card the operative wears: photo, name, who sent them, and the QR and code to check it."""
+    return _pdf(documents.badge_card_pdf(badge_id, actor()), f"badge-card-{badge_id}.pdf")

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from babel.dates import format_date, format_time
 from flask import current_app
 
-from pdf_templates import calling_card, visit_report
+from pdf_templates import badge_card, calling_card, visit_report
 from server import file_store
-from server.errors import NotFound
+from server.errors import DomainError, NotFound
 from server.extensions import db
-from server.london_time import LONDON
-from server.models import Attachment, AttachmentKind, Concern, User, Visit
-from server.services import concerns, visits
+from server.london_time import LONDON, london_date
+from server.models import Attachment, AttachmentKind, Concern, User, Verdict, Visit
+from server.services import badges, concerns, visits
 from server.services.access import get_visible
 
 
@@ -181,3 +181,32 @@ def visit_report_pdf(visit_id: uuid.UUID, actor: User, now: datetime) -> bytes:
         else None,
     )
     return visit_report.draw(data)
+
+
+def badge_card_pdf(badge_id: uuid.UUID, actor: User) -> bytes:
+    """The card an operative wears, as PDF bytes, for whoever may see the badge; only a genuine badge has one.
+
+    A printed card of a revoked, suspended or expired badge would look genuine to a tenant who does not scan it.
+    """
+    badge = badges.get_badge(badge_id, actor)
+    if badge.verdict != Verdict.GENUINE:
+        raise DomainError(
+            "invalid_transition", f"The badge is {badge.verdict.value}: print a card only for a badge in use."
+        )
+    operative = badge.user
+    contractor = operative.organisation
+    photo = file_store.path(badge.photo_sha256) if badge.photo_sha256 else None
+    base = current_app.config["PUBLIC_BASE_URL"]
+    card = badge_card.BadgeCard(
+        operative=operative.name,
+        contractor=contractor.name,
+        contractor_phone=contractor.phone_office,
+        landlords=tuple(badge_card.Landlord(row.name, row.phone_office) for row in badges._landlords(badge)),
+        valid_until=format_date(london_date(badge.expires_at), "long", locale="en_GB"),
+        short_code=badges.display_short_code(badge.short_code),
+        verify_url=badges.verify_url(badge),
+        check_address=f"{urlsplit(base).netloc}/v",
+        # A photo lost from storage prints as "no photo: check by phone", not as a failed request.
+        photo=photo.read_bytes() if photo is not None and photo.is_file() else None,
+    )
+    return badge_card.draw(card)
