@@ -482,10 +482,6 @@ def get_calling_card(scene):
     return Call(f"/visits/{scene.side.visit.id}/calling-card.pdf?format=receipt")
 
 
-def get_badge_card(scene):
-    return Call(f"/badges/{_badge(scene).id}/card.pdf")
-
-
 def get_visit_report(scene):
     return Call(f"/visits/{scene.side.visit.id}/report.pdf")
 
@@ -510,6 +506,19 @@ def handle_rebooking_request(scene):
 
 def list_changes(scene):
     return Call("/sync/changes?limit=50")
+
+
+def push_mutations(scene):
+    arrive = {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": "visit",
+        "op": "arrive",
+        "id": str(scene.side.visit.id),
+        "base_version": None,
+        "data": {},
+        "device_time": scene.now.isoformat(),
+    }
+    return Call("/sync/push", {"device_id": "tablet-1", "mutations": [arrive]})
 
 
 # The matrix ---------------------------------------------------------------------------------------
@@ -829,10 +838,6 @@ ROUTES: dict[tuple[str, str], Route] = {
         "own":               (200, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),
-    ("GET", "/badges/<uuid:badge_id>/card.pdf"): Route(get_badge_card, {
-        "own":               (200, 404, 200, 200, 200, 200, 404),
-        "foreign":           ALL_404,
-    }),
     ("GET", "/visits/<uuid:visit_id>/report.pdf"): Route(get_visit_report, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
@@ -857,6 +862,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     # Everyone syncs their own scope (tests/api/test_sync.py proves what each receives); nobody chooses another's.
     ("GET", "/sync/changes"): Route(list_changes, {
         "-":                 (200, 200, 200, 200, 200, 200, 200),
+    }),
+    # A push answers 200 with a result per mutation; each mutation is refused as its HTTP route would refuse it
+    # (tests/sync/test_push.py: test_each_mutation_has_its_routes_permissions).
+    ("POST", "/sync/push"): Route(push_mutations, {
+        "own":               (200, 200, 200, 200, 200, 200, 200),
+        "foreign":           (200, 200, 200, 200, 200, 200, 200),
     }),
 }
 # fmt: on
