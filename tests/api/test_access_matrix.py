@@ -482,6 +482,10 @@ def get_calling_card(scene):
     return Call(f"/visits/{scene.side.visit.id}/calling-card.pdf?format=receipt")
 
 
+def get_badge_card(scene):
+    return Call(f"/badges/{_badge(scene).id}/card.pdf")
+
+
 def get_visit_report(scene):
     return Call(f"/visits/{scene.side.visit.id}/report.pdf")
 
@@ -835,6 +839,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     # Documents have the permissions of the records they draw.
     ("GET", "/visits/<uuid:visit_id>/calling-card.pdf"): Route(get_calling_card, {
+        "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    ("GET", "/badges/<uuid:badge_id>/card.pdf"): Route(get_badge_card, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),
