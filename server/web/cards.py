@@ -104,7 +104,7 @@ def card_code_form():
 @bp.post("/c")
 @limiter.limit(_PAGE_LIMIT)
 def check_card_code():
-    code = request.form.get("code") or (request.get_json(silent=True) or {}).get("code") or ""
+    code = pages.answers().get("code") or ""
     return _answer(cards.check_card(str(code)[:40], "code", utcnow()), None)
 
 
@@ -119,9 +119,8 @@ def card(code: str):
 @limiter.limit(_REBOOK_PER_CARD_LIMIT, key_func=_card_key, deduct_when=lambda response: response.status_code < 400)
 def rebook(code: str):
     """Ask for a new appointment: the landlord's managers see it as a rebooking request."""
-    data = request.form if request.form else (request.get_json(silent=True) or {})
     try:
-        fields = RebookingFormSchema().load(dict(data))
+        fields = RebookingFormSchema().load(pages.answers())
     except ValidationError as exc:
         if pages.wants_json() or not request.form:
             raise errors.DomainError("validation_failed", "Some answers are not valid.", exc.messages) from exc

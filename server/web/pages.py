@@ -29,6 +29,20 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def answers() -> dict:
+    """A form's fields, or a JSON object's: anything else (malformed JSON, a list) is a 4xx, never a 500."""
+    if request.form:
+        return request.form.to_dict()
+    if not request.get_data():
+        return {}
+    body = request.get_json(silent=True)
+    if body is None:
+        raise errors.DomainError("malformed_json", "The body is not valid JSON.")
+    if not isinstance(body, dict):
+        raise errors.DomainError("validation_failed", "Send the answers as a form or a JSON object.")
+    return body
+
+
 def language() -> wording.Language:
     return WORDING.languages[WORDING.choose(request.values.get("lang"), request.accept_languages)]
 

@@ -267,6 +267,18 @@ def test_bad_json_is_a_problem_with_a_verdict_and_stores_nothing(client, attempt
     assert _requests() == 0
 
 
+@pytest.mark.parametrize(("body", "status"), [("{not json", 400), ("[1, 2]", 422), ('"text"', 422), ("null", 400)])
+@pytest.mark.parametrize("path", ["/c", "/c/{serial}/rebook"])
+def test_a_body_that_is_not_a_json_object_is_a_problem_and_stores_nothing(client, attempt, body, status, path):
+    response = client.post(
+        path.format(serial=attempt.card_serial), data=body, content_type="application/json", headers=JSON
+    )
+
+    assert response.status_code == status
+    assert response.json["verdict"] == "not_recognised"
+    assert _requests() == 0
+
+
 @pytest.mark.parametrize(
     "phone", ["07700 900123", "07700900123", "+44 (0)7700 900123", "01284 765432", "020-7946-0958"]
 )
