@@ -297,6 +297,10 @@ class _Cell:
     width: float
     lines: list[_Line]
     align: str = "start"
+    # A short cell (a number, a question, a concern's summary) stays whole on the row's first page;
+    # where the row continues, it shows `continued` instead.
+    keep: bool = False
+    continued: list[_Line] = dataclasses.field(default_factory=list)
 
     @property
     def height(self) -> float:
@@ -322,13 +326,20 @@ class _Row:
         space = room - 2 * self.pad
         heads, tails = [], []
         for cell in self.cells:
+            if cell.keep:
+                if cell.height > space:
+                    return None
+                heads.append(cell)
+                tails.append(dataclasses.replace(cell, lines=cell.continued, continued=[]))
+                continue
             used, n = 0.0, 0
             while n < len(cell.lines) and used + cell.lines[n].height <= space:
                 used += cell.lines[n].height
                 n += 1
             heads.append(dataclasses.replace(cell, lines=cell.lines[:n]))
             tails.append(dataclasses.replace(cell, lines=cell.lines[n:]))
-        if not any(head.lines for head in heads) or not any(tail.lines for tail in tails):
+        split_cells = [n for n, cell in enumerate(self.cells) if not cell.keep]
+        if not any(heads[n].lines for n in split_cells) or not any(tails[n].lines for n in split_cells):
             return None
         head = dataclasses.replace(self, cells=heads, rule=False)
         tail = dataclasses.replace(self, cells=tails, mark="none")
@@ -480,7 +491,7 @@ def _pair(label: str, value: str, label_width: float = 46 * mm, muted: bool = Fa
     value_width = _WIDTH - label_width - 2 * mm
     return _Row(
         [
-            _Cell(0, label_width - 2 * mm, _lines(label, label_width - 2 * mm, _BODY, bold=True)),
+            _Cell(0, label_width - 2 * mm, _lines(label, label_width - 2 * mm, _BODY, bold=True), keep=True),
             _Cell(label_width, value_width, _lines(value, value_width, colour=_MUTED if muted else _INK)),
         ],
         **row,
@@ -605,7 +616,7 @@ def _checklist(report: VisitReport) -> list:
     value_width = _WIDTH - label_width - 2 * mm
     for n, answer in enumerate(report.answers, 1):
         said, shown = _answer(answer, report.photos)
-        number = _Cell(0, 7 * mm, _lines(f"{n}.", 7 * mm, colour=_MUTED))
+        number = _Cell(0, 7 * mm, _lines(f"{n}.", 7 * mm, colour=_MUTED), keep=True)
         words = _lines(said, value_width, bold=shown == "short", colour=_MUTED if shown == "none" else _INK)
         if (
             shown == "free" and len(words) > 4
@@ -613,7 +624,10 @@ def _checklist(report: VisitReport) -> list:
             wide = _WIDTH - 7 * mm
             cells = [number, _Cell(7 * mm, wide, _lines(answer.label, wide) + _lines(said, wide))]
         else:
-            label = _Cell(7 * mm, label_width - 9 * mm, _lines(answer.label, label_width - 9 * mm))
+            continued = _lines("(continued)", label_width - 9 * mm, _SMALL, colour=_MUTED)
+            label = _Cell(
+                7 * mm, label_width - 9 * mm, _lines(answer.label, label_width - 9 * mm), keep=True, continued=continued
+            )
             cells = [number, label, _Cell(label_width, value_width, words)]
         rows.append(_Row(cells, shade=n % 2 == 0))
     return rows
@@ -666,7 +680,10 @@ def _concerns(report: VisitReport) -> list:
             note = f": {concern.resolution_note}" if concern.resolution_note else ""
             facts.append(f"Resolved {_when(concern.resolved_at)} by {concern.resolved_by}{note}")
         detail = said + [line for fact in facts for line in _lines(fact, width, _SMALL, colour=_MUTED)]
-        rows.append(_Row([_Cell(0, left - 3 * mm, summary), _Cell(left, width, detail)], pad=3))
+        category = CATEGORIES.get(concern.category, _humane(concern.category))
+        continued = _lines(f"{n}. {category} (continued)", left - 3 * mm, _SMALL, colour=_MUTED)
+        cells = [_Cell(0, left - 3 * mm, summary, keep=True, continued=continued), _Cell(left, width, detail)]
+        rows.append(_Row(cells, pad=3))
     return rows
 
 
