@@ -257,7 +257,7 @@ def _verdict(badge: Badge, now: datetime) -> Verdict:
     return Verdict.GENUINE
 
 
-def _landlords(badge: Badge) -> list[sa.Row]:
+def landlords_of(badge: Badge) -> list[sa.Row]:
     """The name and office phone of each landlord the holder's contractor works for (plain rows: a hot path)."""
     served = sa.select(Contract.landlord_id).where(
         Contract.contractor_id == badge.user.organisation_id, Contract.active.is_(True)
@@ -325,7 +325,7 @@ def verify_token(token: str, now: datetime, live: str | None = None) -> Verifica
     if badge is None:
         _log(None, Verdict.NOT_RECOGNISED, "qr", now)
         return Verification(Verdict.NOT_RECOGNISED)
-    result = Verification(_verdict(badge, now), badge, _landlords(badge))
+    result = Verification(_verdict(badge, now), badge, landlords_of(badge))
     if live is not None and result.verdict == Verdict.GENUINE:
         valid, expired = _check_live(badge, live, now)
         if valid:
@@ -344,7 +344,7 @@ def verify_short_code(text: str, now: datetime, via: str = "short_code") -> Veri
     if badge is None:
         _log(None, Verdict.NOT_RECOGNISED, via, now)
         return Verification(Verdict.NOT_RECOGNISED)
-    result = Verification(_verdict(badge, now), badge, _landlords(badge))
+    result = Verification(_verdict(badge, now), badge, landlords_of(badge))
     _log(badge, result.verdict, via, now)
     return result
 

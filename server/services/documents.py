@@ -201,7 +201,7 @@ def badge_card_pdf(badge_id: uuid.UUID, actor: User) -> bytes:
         operative=operative.name,
         contractor=contractor.name,
         contractor_phone=contractor.phone_office,
-        landlords=tuple(badge_card.Landlord(row.name, row.phone_office) for row in badges._landlords(badge)),
+        landlords=tuple(badge_card.Landlord(row.name, row.phone_office) for row in badges.landlords_of(badge)),
         valid_until=format_date(london_date(badge.expires_at), "long", locale="en_GB"),
         short_code=badges.display_short_code(badge.short_code),
         verify_url=badges.verify_url(badge),
