@@ -113,7 +113,7 @@ def short_code_form():
 @bp.post("/v")
 @limiter.limit(_PAGE_LIMIT)
 def check_short_code():
-    code = (request.form.get("code") or (request.get_json(silent=True) or {}).get("code") or "")[:40]
+    code = (pages.answers().get("code") or "")[:40]
     return _answer(badges.verify_short_code(str(code), utcnow()), None)
 
 
@@ -122,7 +122,7 @@ def check_short_code():
 @limiter.limit(_BOOKED_PER_BADGE_LIMIT, key_func=lambda: request.view_args["token"][:160])
 def booked(token: str):
     """Is this person booked at my home today? Yes with the time window and job type, or no."""
-    data = request.form if request.form else (request.get_json(silent=True) or {})
+    data = pages.answers()
     try:
         postcode = Postcode().deserialize(str(data.get("postcode", "")))
     except ValidationError:  # a malformed postcode is simply not a booking

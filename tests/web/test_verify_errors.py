@@ -83,3 +83,16 @@ def test_a_verdict_is_never_cached_nor_framed_by_another_site(client, world):
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert keys.headers["Cache-Control"] == "public, max-age=3600"
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"27"', "{not json", "null"])
+@pytest.mark.parametrize("path", ["/v", "/v/{token}/booked"])
+def test_a_body_that_is_not_a_json_object_is_a_4xx_with_a_verdict(client, world, path, body):
+    badge = factories.badge(world.a.operative)
+
+    answer = client.post(
+        path.format(token=badge.token), data=body, headers={**JSON, "Content-Type": "application/json"}
+    )
+
+    assert 400 <= answer.status_code < 500
+    assert answer.json["verdict"] in SAFE_VERDICTS
