@@ -83,9 +83,11 @@ def init_app(app) -> None:
         concerns,
         contracts,
         documents,
+        exports,
         organisations,
         properties,
         rebooking,
+        reports,
         sync,
         users,
         visits,
@@ -104,6 +106,8 @@ def init_app(app) -> None:
         badges,
         documents,
         rebooking,
+        reports,
+        exports,
         sync,
     )
     for module in modules:

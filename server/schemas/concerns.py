@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 from server.models import ConcernCategory, Severity
 from server.models.base import utcnow
 from server.schemas.common import PageArgsSchema, StrictSchema, text
+from server.services.concerns import is_due_soon
 
 
 class ConcernCreateSchema(StrictSchema):
@@ -28,6 +29,9 @@ class ConcernSchema(Schema):
     raised_at = fields.AwareDateTime()
     due_at = fields.AwareDateTime()
     overdue = fields.Function(lambda c: c.is_overdue(utcnow()), metadata={"description": "Not acted on by due_at."})
+    due_soon = fields.Function(
+        lambda c: is_due_soon(c, utcnow()), metadata={"description": "Not acted on yet, and due within 48 hours."}
+    )
     acknowledged_at = fields.AwareDateTime(allow_none=True)
     acknowledged_by = fields.UUID(allow_none=True)
     acknowledge_note = fields.String(allow_none=True)
@@ -41,6 +45,13 @@ class ConcernQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(["open", "acknowledged", "resolved"]))
     category = fields.List(fields.Enum(ConcernCategory, by_value=True))
     overdue = fields.Boolean()
+    due_soon = fields.Boolean(metadata={"description": "Not acted on yet and due within 48 hours (or, false, not)."})
+    queue = fields.Boolean(
+        metadata={
+            "description": "The managers' queue: unresolved only, safeguarding first, then emergencies, then by due "
+            "time. Combine with status, overdue and due_soon."
+        }
+    )
     visit = fields.UUID()
 
 

@@ -7,6 +7,10 @@ a contract overrides any of them.
 from marshmallow import Schema, fields, validate
 
 
+def _target(default: float):
+    return fields.Float(load_default=default, validate=validate.Range(0, 1))
+
+
 class ServiceStandardsSchema(Schema):
     # Keep appointments within this many minutes of the agreed time (Havebury 7.1).
     punctuality_minutes = fields.Integer(load_default=10, validate=validate.Range(0, 240))
@@ -35,6 +39,22 @@ class ServiceStandardsSchema(Schema):
     keep_photo_location = fields.Boolean(load_default=False)
     # How many working days a reply to a tenant may take (Havebury 7.1: respond fully in 10).
     respond_to_tenant_working_days = fields.Integer(load_default=10, validate=validate.Range(0, 60))
+    # The managers' report's target for each standard: the share of cases that should meet it (0 to 1).
+    # The policies promise these to every tenant on every visit, so the default is all of them; a
+    # contract sets the figure it agreed. Where no policy gives a figure, the default says so.
+    punctuality_target = _target(1.0)  # "keep appointments within 10 minutes" (Havebury 7.1)
+    id_before_entry_target = _target(1.0)
+    overshoes_and_dust_sheets_target = _target(1.0)
+    clean_up_target = _target(1.0)
+    no_access_wait_target = _target(1.0)
+    calling_card_target = _target(1.0)
+    planned_works_notice_target = _target(1.0)
+    concerns_acknowledged_on_time_target = _target(1.0)
+    concerns_resolved_on_time_target = _target(1.0)
+    appointments_kept_target = _target(1.0)  # every appointment kept; compensation after more than 2 missed
+    # No policy sets these two; a starting point for the contract to replace with its own.
+    access_gained_target = _target(0.9)  # visits where the tenant let us in (the rest: the no-access rate)
+    tenant_satisfaction_target = _target(0.9)  # satisfied or very satisfied, of those who answered
 
 
 def validated_standards(data: dict | None) -> dict:

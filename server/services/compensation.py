@@ -51,6 +51,41 @@ def for_repair(contract: Contract, repair_reference: str) -> RepairCompensation:
     )
 
 
+def for_repairs(visits: sa.Select):
+    """A `for_repair` for every repair among `visits` (a select of Visit rows), loaded in two queries."""
+    pairs = visits.with_only_columns(Visit.contract_id, Visit.repair_reference).distinct().subquery()
+    same_repair = sa.and_(Visit.contract_id == pairs.c.contract_id, Visit.repair_reference == pairs.c.repair_reference)
+    counts = db.session.execute(
+        sa.select(pairs.c.contract_id, pairs.c.repair_reference, sa.func.count(Visit.id))
+        .join(Visit, sa.and_(same_repair, Visit.status == VisitStatus.MISSED))
+        .group_by(pairs.c.contract_id, pairs.c.repair_reference)
+    ).all()
+    missed = {(contract_id, reference): n for contract_id, reference, n in counts}
+    claims = db.session.scalars(
+        sa.select(CompensationClaim).join(
+            pairs,
+            sa.and_(
+                CompensationClaim.contract_id == pairs.c.contract_id,
+                CompensationClaim.repair_reference == pairs.c.repair_reference,
+            ),
+        )
+    ).all()
+    claim_of = {(claim.contract_id, claim.repair_reference): claim for claim in claims}
+
+    def repair_of(contract: Contract, repair_reference: str) -> RepairCompensation:
+        key = (contract.id, repair_reference)
+        return RepairCompensation(
+            contract_id=contract.id,
+            repair_reference=repair_reference,
+            missed=missed.get(key, 0),
+            allowed=contract.standards["missed_appointments_before_compensation"],
+            daily_cap_pence=contract.standards["compensation_daily_cap_pence"],
+            claim=claim_of.get(key),
+        )
+
+    return repair_of
+
+
 def list_due(actor: User, page: int, per_page: int) -> Page:
     """Repairs on the actor's contracts whose missed appointments exceed the contract's allowance."""
     if not actor.is_manager:

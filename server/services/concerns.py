@@ -5,18 +5,21 @@ managers of the two organisations on the contract, and every such read is logged
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 import sync
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
-from server.models import Concern, Role, User, Visit, VisitStatus
+from server.models import Concern, ConcernCategory, Role, Severity, User, Visit, VisitStatus
 from server.services import audit
 from server.services.access import get_visible, visit_filter
 from server.services.deadlines import concern_due_at
 from server.services.pages import Page, paginate
+
+# "Due soon" is how the managers' queue flags what to look at next; it is a view, not a landlord's deadline.
+DUE_SOON = timedelta(hours=48)
 
 
 def _visible(actor: User) -> sa.Select:
@@ -29,6 +32,31 @@ def _may_read_text(concern: Concern, actor: User) -> bool:
     return actor.id == concern.raised_by or (
         actor.is_manager and concern.visit.contract.involves(actor.organisation_id)
     )
+
+
+def readable_text(concern: Concern, actor: User) -> str | None:
+    """The concern's text if this reader may read it (the caller logs a special-category read)."""
+    return concern.description if _may_read_text(concern, actor) else None
+
+
+def is_due_soon(concern: Concern, now: datetime) -> bool:
+    """Not acted on yet, and due within DUE_SOON (not yet overdue)."""
+    return concern.acknowledged_at is None and concern.resolved_at is None and now <= concern.due_at <= now + DUE_SOON
+
+
+def acknowledged_on_time(concern: Concern, now: datetime) -> bool | None:
+    """Whether it was acted on by its due time; None while it still may be."""
+    acted_at = concern.acknowledged_at or concern.resolved_at
+    if acted_at is None:
+        return False if concern.is_overdue(now) else None
+    return acted_at <= concern.due_at
+
+
+def resolved_on_time(concern: Concern, now: datetime) -> bool | None:
+    """Whether it was resolved by its due time; None while it still may be."""
+    if concern.resolved_at is None:
+        return False if now > concern.due_at else None
+    return concern.resolved_at <= concern.due_at
 
 
 def shown(concerns: list[Concern], actor: User, now: datetime, purpose: str) -> list[Concern]:
@@ -99,7 +127,23 @@ def list_concerns(actor: User, filters: dict, now: datetime, page: int, per_page
         query = query.where(overdue)
     elif filters.get("overdue") is False:
         query = query.where(sa.not_(overdue))
-    result = paginate(query.order_by(Concern.due_at, Concern.id), page, per_page)
+    due_soon = sa.and_(
+        Concern.acknowledged_at.is_(None), Concern.resolved_at.is_(None), Concern.due_at.between(now, now + DUE_SOON)
+    )
+    if filters.get("due_soon") is True:
+        query = query.where(due_soon)
+    elif filters.get("due_soon") is False:
+        query = query.where(sa.not_(due_soon))
+    order = (Concern.due_at, Concern.id)
+    if filters.get("queue"):
+        # The managers' queue: what is still to do, a child or adult at risk first, then danger to life.
+        query = query.where(Concern.resolved_at.is_(None))
+        order = (
+            sa.case((Concern.category == ConcernCategory.SAFEGUARDING, 0), else_=1),
+            sa.case((Concern.severity == Severity.EMERGENCY, 0), else_=1),
+            *order,
+        )
+    result = paginate(query.order_by(*order), page, per_page)
     shown(result.items, actor, now, purpose="concern list")
     return result
 

@@ -1,12 +1,15 @@
 """Which of its contract's service standards a visit met, worked out from the records when read."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from server.london_time import LONDON, london_date
-from server.models import Visit, VisitKind, VisitStatus
+from server.models import Contract, Visit, VisitKind, VisitStatus
 from server.services import compensation
 from server.services.deadlines import working_days_between
+
+RepairLookup = Callable[[Contract, str], compensation.RepairCompensation]
 
 
 @dataclass
@@ -83,8 +86,8 @@ def _no_access(visit: Visit, rules: dict) -> list[Result]:
     return results
 
 
-def _missed_appointments(visit: Visit) -> Result | None:
-    repair = compensation.for_repair(visit.contract, visit.repair_reference)
+def _missed_appointments(visit: Visit, repair_of: RepairLookup) -> Result | None:
+    repair = repair_of(visit.contract, visit.repair_reference)
     if repair.missed == 0:
         return None
     reason = f"{repair.missed} appointment(s) for repair {visit.repair_reference} missed by the contractor"
@@ -94,8 +97,12 @@ def _missed_appointments(visit: Visit) -> Result | None:
     return Result("missed_appointments", not repair.due, reason + ("" if repair.due else "."))
 
 
-def for_visit(visit: Visit, now: datetime) -> list[Result]:
-    """Each standard that applies to this visit: met, missed (with the reason), or not known yet."""
+def for_visit(visit: Visit, now: datetime, repair_of: RepairLookup = compensation.for_repair) -> list[Result]:
+    """Each standard that applies to this visit: met, missed (with the reason), or not known yet.
+
+    `repair_of`: where the repair's missed appointments come from; a report over many visits passes
+    one loaded in bulk (compensation.for_repairs) instead of two queries per visit.
+    """
     rules = visit.contract.standards
     candidates = [_punctuality(visit, rules, now)]
     if rules["id_before_entry"]:
@@ -108,5 +115,9 @@ def for_visit(visit: Visit, now: datetime) -> list[Result]:
         )
     if rules["clean_up"]:
         candidates.append(_from_report(visit, "clean_up", "cleaned_up", "the home was cleaned up and left as found"))
-    candidates += [_planned_works_notice(visit, rules), *_no_access(visit, rules), _missed_appointments(visit)]
+    candidates += [
+        _planned_works_notice(visit, rules),
+        *_no_access(visit, rules),
+        _missed_appointments(visit, repair_of),
+    ]
     return [result for result in candidates if result is not None]

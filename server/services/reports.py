@@ -1,0 +1,223 @@
+"""The contract managers' figures: each service standard's share met over a range of booked visits.
+
+Every figure adds up the per-visit results of server.services.standards (the visit page's `standards`),
+so a visit counted as missed here is one its own page says missed, for the same reason. Visits are
+loaded in chunks with what the rules read (report, no-access attempt, the repair's missed appointments)
+fetched in bulk, never a query per visit.
+"""
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import lazyload, selectinload
+
+from server.errors import Forbidden, NotFound
+from server.extensions import db
+from server.models import Concern, ConcernCategory, Contract, User, Visit, VisitReport, VisitStatus
+from server.schemas.standards import validated_standards
+from server.services import compensation, concerns, standards
+from server.services.access import visible, visit_filter
+
+MISSED_LISTED = 50
+CHUNK = 1000
+# The checklist's satisfaction answers (server.services.checklists) that count as satisfied.
+SATISFIED = ("very_satisfied", "satisfied")
+
+LABELS = {
+    "punctuality": "Arrived within the booked window",
+    "id_before_entry": "ID shown before entry",
+    "overshoes_and_dust_sheets": "Overshoes and dust sheets used",
+    "clean_up": "Cleaned up and left as found",
+    "access_gained": "Access gained (the rest is the no-access rate)",
+    "no_access_wait": "Waited long enough before recording no access",
+    "calling_card": "Calling card left on no access",
+    "planned_works_notice": "Planned works notice given in time",
+    "concerns_acknowledged_on_time": "Concerns acknowledged by their due time",
+    "concerns_resolved_on_time": "Concerns resolved by their due time",
+    "appointments_kept": "Appointments kept (not missed by the contractor)",
+    "tenant_satisfaction": "Tenant satisfied or very satisfied",
+}
+# Standards a contract may switch off: listed only when a contract in the report has them on.
+_SWITCHED = {
+    "id_before_entry": "id_before_entry",
+    "overshoes_and_dust_sheets": "overshoes_and_dust_sheets",
+    "clean_up": "clean_up",
+    "calling_card": "calling_card_on_no_access",
+}
+_HAPPENED = (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED, VisitStatus.NO_ACCESS)
+
+
+@dataclass
+class Tally:
+    met: int = 0
+    total: int = 0
+    missed: list = field(default_factory=list)
+
+    def add(self, met: bool, entry: dict | None = None) -> None:
+        self.total += 1
+        self.met += met
+        if not met and entry is not None and len(self.missed) < MISSED_LISTED:
+            self.missed.append(entry)
+
+    @property
+    def achieved(self) -> float | None:
+        return self.met / self.total if self.total else None
+
+
+@dataclass
+class Figure(Tally):
+    key: str = ""
+    label: str = ""
+    target: float | None = None
+    by_category: list | None = None
+    compensation: dict | None = None
+
+    @property
+    def missed_count(self) -> int:
+        return self.total - self.met
+
+    @property
+    def on_target(self) -> bool | None:
+        if self.achieved is None or self.target is None:
+            return None
+        return self.achieved >= self.target
+
+
+@dataclass
+class Scope:
+    """The contracts a report covers (their standards with every default filled in) and its visits."""
+
+    contracts: dict[uuid.UUID, Contract]
+    visits: sa.Select  # of Visit, no loader options: other queries build on it
+    start: datetime
+    end: datetime
+    repair_of: standards.RepairLookup  # each repair's missed appointments, loaded once for all its visits
+
+
+def scope(actor: User, filters: dict) -> Scope:
+    """What a manager's report or export covers; 403 for other roles, 404 for a contract not theirs."""
+    if not actor.is_manager:
+        raise Forbidden("Reports and exports are for managers and admins.")
+    query = visible(actor, Contract).order_by(Contract.reference)
+    if filters.get("contract"):
+        query = query.where(Contract.id == filters["contract"])
+    contracts = {contract.id: contract for contract in db.session.scalars(query)}
+    if filters.get("contract") and not contracts:
+        raise NotFound(f"No contract with id {filters['contract']}.")
+    for contract in contracts.values():
+        # Rules added since a contract was stored (its report targets) read as their policy defaults.
+        contract.rules = validated_standards(contract.standards)
+    visits = sa.select(Visit).where(
+        visit_filter(actor),
+        Visit.contract_id.in_(contracts),
+        Visit.window_start >= filters["from_"],
+        Visit.window_start < filters["to"],
+    )
+    if filters.get("operative"):
+        visits = visits.where(Visit.operative_id == filters["operative"])
+    return Scope(contracts, visits, filters["from_"], filters["to"], compensation.for_repairs(visits))
+
+
+def visits_with_results(
+    found: Scope, now: datetime, *, for_export: bool = False
+) -> Iterator[tuple[Visit, list[standards.Result]]]:
+    """Each visit in the scope, by booked time, with its per-visit standards; fetched in chunks."""
+    # The contracts are in the session already, so a visit's contract comes from there without a query.
+    options = [
+        lazyload(Visit.contract),
+        selectinload(Visit.report).lazyload(VisitReport.template),
+        selectinload(Visit.no_access),
+    ]
+    if not for_export:  # the figures need neither the home nor who went
+        options += [lazyload(Visit.property), lazyload(Visit.operative)]
+    query = found.visits.options(*options).order_by(Visit.window_start, Visit.id).execution_options(yield_per=CHUNK)
+    for visit in db.session.scalars(query):
+        yield visit, standards.for_visit(visit, now, repair_of=found.repair_of)
+
+
+def _entry(visit: Visit) -> dict:
+    return {"id": visit.id, "repair_reference": visit.repair_reference}
+
+
+def _common_target(found: Scope, key: str) -> float | None:
+    targets = {contract.rules[f"{key}_target"] for contract in found.contracts.values()}
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _concern_figures(found: Scope, now: datetime) -> tuple[Tally, Tally, dict]:
+    acknowledged, resolved = Tally(), Tally()
+    by_category = {category: (Tally(), Tally()) for category in ConcernCategory}
+    query = (
+        sa.select(Concern, Visit.repair_reference)
+        .join(Visit, Visit.id == Concern.visit_id)
+        .where(found.visits.whereclause)
+        .options(lazyload(Concern.visit))
+        .order_by(Concern.raised_at, Concern.id)
+        .execution_options(yield_per=CHUNK)
+    )
+    for concern, reference in db.session.execute(query):
+        entry = {"id": concern.visit_id, "repair_reference": reference, "concern_id": concern.id}
+        for tally, category_tally, verdict in (
+            (acknowledged, by_category[concern.category][0], concerns.acknowledged_on_time(concern, now)),
+            (resolved, by_category[concern.category][1], concerns.resolved_on_time(concern, now)),
+        ):
+            if verdict is not None:
+                tally.add(verdict, entry)
+                category_tally.add(verdict)
+    return acknowledged, resolved, by_category
+
+
+def _by_category(by_category: dict, which: int) -> list[dict]:
+    rows = []
+    for category, tallies in by_category.items():
+        tally = tallies[which]
+        rows.append({"category": category.value, "met": tally.met, "total": tally.total, "achieved": tally.achieved})
+    return rows
+
+
+def _compensation(found: Scope, missed_repairs: set) -> dict:
+    repairs = [found.repair_of(found.contracts[contract_id], ref) for contract_id, ref in sorted(missed_repairs)]
+    due = [repair for repair in repairs if repair.due]
+    claims = [repair.claim for repair in due if repair.claim is not None]
+    return {
+        "repairs_due": len(due),
+        "claims_recorded": len(claims),
+        "amount_pence": sum(claim.payable_pence for claim in claims),
+    }
+
+
+def standards_report(actor: User, filters: dict, now: datetime) -> dict:
+    """Each service standard over the visits booked in the range: target, share met, and who missed it."""
+    found = scope(actor, filters)
+    keys = [
+        key for key in LABELS if key not in _SWITCHED or any(c.rules[_SWITCHED[key]] for c in found.contracts.values())
+    ]
+    figures = {key: Figure(key=key, label=LABELS[key], target=_common_target(found, key)) for key in keys}
+    missed_repairs = set()
+    for visit, results in visits_with_results(found, now):
+        entry = _entry(visit)
+        for result in results:
+            if result.key in figures and result.met is not None:
+                figures[result.key].add(result.met, entry)
+        if visit.status in _HAPPENED:
+            figures["access_gained"].add(visit.status != VisitStatus.NO_ACCESS, entry)
+        if visit.status in (*_HAPPENED, VisitStatus.MISSED):
+            figures["appointments_kept"].add(visit.status != VisitStatus.MISSED, entry)
+        if visit.status == VisitStatus.MISSED:
+            missed_repairs.add((visit.contract_id, visit.repair_reference))
+        satisfaction = visit.report.answers.get("satisfaction") if visit.report else None
+        if satisfaction is not None:
+            figures["tenant_satisfaction"].add(satisfaction in SATISFIED, entry)
+    figures["appointments_kept"].compensation = _compensation(found, missed_repairs)
+    acknowledged, resolved, by_category = _concern_figures(found, now)
+    for key, tally, which in (
+        ("concerns_acknowledged_on_time", acknowledged, 0),
+        ("concerns_resolved_on_time", resolved, 1),
+    ):
+        figure = figures[key]
+        figure.met, figure.total, figure.missed = tally.met, tally.total, tally.missed
+        figure.by_category = _by_category(by_category, which)
+    return {"from_": found.start, "to": found.end, "contracts": list(found.contracts), "items": list(figures.values())}
