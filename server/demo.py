@@ -25,7 +25,7 @@ from server.models import (
     VisitStatus,
 )
 from server.schemas.standards import validated_standards
-from server.services import badges, checklists, properties, visits
+from server.services import badges, cards, checklists, properties, visits
 
 PASSWORD = "doorstep-demo"
 
@@ -295,11 +295,12 @@ def load() -> World:
     return World(list(orgs), list(users), list(booked), list(held))
 
 
+def _household(visit: Visit) -> Household | None:
+    return visit.property.household
+
+
 def as_json(world: World) -> dict:
     """The demo world in the shape tools outside the project read (keep these keys)."""
-
-    def household(visit: Visit) -> Household | None:
-        return visit.property.household
 
     return {
         "password": PASSWORD,
@@ -324,7 +325,7 @@ def as_json(world: World) -> dict:
                 "window_end": v.window_end.isoformat(),
                 "postcode": v.property.postcode,
                 "house": v.property.house,
-                "language": household(v).preferred_language if household(v) else None,
+                "language": _household(v).preferred_language if _household(v) else None,
                 "contract_reference": v.contract.reference,
                 "kind": v.kind.value,
             }
@@ -338,6 +339,11 @@ def as_json(world: World) -> dict:
                 "verify_url": badges.verify_url(b),
             }
             for b in world.badges
+        ],
+        "calling_cards": [
+            {"visit_id": str(v.id), "code": v.no_access.card_serial, "check_url": cards.check_url(v.no_access)}
+            for v in world.visits
+            if v.no_access is not None
         ],
     }
 
@@ -357,6 +363,13 @@ def as_text(world: World, base_url: str) -> str:
     for badge in world.badges:
         code = badges.display_short_code(badge.short_code)
         lines.append(f"  {badge.user.name:16} {code}  {badges.verify_url(badge)}")
+    lines += ["", f"Calling cards left when nobody was in: check one at {base_url}/c, or get its PDF (signed in)"]
+    for visit in (v for v in world.visits if v.no_access is not None):
+        language = _household(visit).preferred_language if _household(visit) else "en"
+        lines.append(
+            f"  {visit.no_access.card_serial}  {visit.repair_reference:10} ({language})  "
+            f"{cards.check_url(visit.no_access)}  /api/v1/visits/{visit.id}/calling-card.pdf"
+        )
     lines += [
         "",
         "Sign in:",

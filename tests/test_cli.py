@@ -224,3 +224,15 @@ def test_the_human_output_lists_each_badges_address_and_code(runner, demo):
 
     for badge in demo["badges"]:
         assert f"{badge['short_code']}  {badge['verify_url']}" in result.stdout
+
+
+def test_every_demo_calling_card_is_genuine_at_the_address_printed(client, demo, app, runner):
+    printed = runner.invoke(args=["seed-demo"]).stdout
+
+    assert demo["calling_cards"]
+    for card in demo["calling_cards"]:
+        assert card["check_url"] in printed
+        check = client.get(
+            card["check_url"].removeprefix(app.config["PUBLIC_BASE_URL"]), headers={"Accept": "application/json"}
+        )
+        assert check.json["verdict"] == "genuine"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from server.errors import NotFound
 from server.extensions import db
@@ -31,6 +32,11 @@ class Card:
     @property
     def genuine(self) -> bool:
         return self.verdict == Verdict.GENUINE
+
+
+def check_url(attempt: NoAccessAttempt) -> str:
+    """The card's public page: in its QR, and where a tenant types its code."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/c/{attempt.card_serial}"
 
 
 def normalise_serial(text: str) -> str | None:

@@ -17,7 +17,7 @@ from server.errors import DomainError, NotFound
 from server.extensions import db
 from server.london_time import LONDON, london_date
 from server.models import Attachment, AttachmentKind, Concern, User, Verdict, Visit
-from server.services import badges, concerns, visits
+from server.services import badges, cards, concerns, visits
 from server.services.access import get_visible
 
 
@@ -59,7 +59,7 @@ def calling_card_pdf(visit_id: uuid.UUID, actor: User, format: str, large_print:
         out_of_hours_phone=landlord.phone_out_of_hours,
         email=landlord.email,
         serial=attempt.card_serial,
-        check_url=f"{base}/c/{attempt.card_serial}",
+        check_url=cards.check_url(attempt),
         check_address=f"{urlsplit(base).netloc}/c",
         overrides=landlord.branding.get("card_wording", {}),
         logo=file_store.path(landlord.branding["logo"]).read_bytes() if "logo" in landlord.branding else None,
