@@ -134,17 +134,46 @@ def test_the_same_card_gives_the_same_bytes():
     assert draw(_card("ur"), "receipt") == draw(_card("ur"), "receipt")
 
 
+def _words_off_the_page(path: Path, margin: float = 2.0) -> list[str]:
+    """Words whose box (pdftotext -bbox) comes within `margin` points of a page's edge, or past it."""
+    out = []
+    pages = re.findall(
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', _run("pdftotext", "-bbox", str(path), "-"), re.S
+    )
+    for width, height, words in pages:
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', words
+        ):
+            if (
+                float(x0) < margin
+                or float(y0) < margin
+                or float(x1) > float(width) - margin
+                or float(y1) > float(height) - margin
+            ):
+                out.append(word)
+    return out
+
+
+LONGEST = dict(
+    landlord="The Very Long Name Community Housing Association of Llanfairpwllgwyngyll Limited",
+    contractor="Building Maintenance and Responsive Repairs Services (North and East) Limited",
+    operative="Maximiliana Wolfeschlegelsteinhausen-Bergerdorff",
+    reference="HAV-REPAIR-2026-0000040007-REOPENED",
+    email="customer.services.responsive.repairs@the-very-long-name-housing.example",
+)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_longest_names_still_fit_on_an_a6_card(tmp_path, lang):
-    long = _card(
-        lang,
-        landlord="The Very Long Name Community Housing Association of Llanfairpwllgwyngyll Limited",
-        contractor="Building Maintenance and Responsive Repairs Services (North and East) Limited",
-        operative="Maximiliana Wolfeschlegelsteinhausen-Bergerdorff",
-        reference="HAV-REPAIR-2026-0000040007-REOPENED",
-    )
-
-    path = _pdf(tmp_path, draw(long), "long")
+    path = _pdf(tmp_path, draw(_card(lang, **LONGEST)), "long")
 
     assert _run("pdfinfo", str(path)).count("Pages:           1") == 1
     assert "Wolfeschlegelsteinhausen" in _run("pdftotext", str(path), "-")
+
+
+@pytest.mark.parametrize(("format", "large_print"), SIZES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_nothing_runs_off_any_card_in_any_language(tmp_path, lang, format, large_print):
+    path = _pdf(tmp_path, draw(_card(lang, **LONGEST), format, large_print), f"long-{format}")
+
+    assert _words_off_the_page(path) == []
