@@ -6,7 +6,6 @@ concurrent retry of the same mutation waits on that key and then answers `duplic
 Docs: docs/sync-protocol.md, "Push".
 """
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,7 +87,20 @@ class _Stale(Exception):
 
 def push(device_id: str, mutations: list[dict], actor: User, now: datetime) -> list[dict]:
     """Apply a device's batch in its order, each mutation once; answer a result per mutation, in the same order."""
-    return [_push_one(device_id, mutation, actor, now) for mutation in mutations]
+    ids = [mutation["mutation_id"] for mutation in mutations]
+    stored = db.session.scalars(sa.select(SyncMutation).where(SyncMutation.mutation_id.in_(ids)))
+    known = {row.mutation_id: _stored_answer(row, actor) for row in stored}  # a retried batch: one query
+    results, seen = [], set()
+    for mutation in mutations:
+        mutation_id = mutation["mutation_id"]
+        if mutation_id in known:
+            results.append(known[mutation_id])
+        elif mutation_id in seen:  # twice in this batch: answered from what the first one stored
+            results.append(_stored_answer(db.session.get(SyncMutation, mutation_id), actor))
+        else:
+            results.append(_push_one(device_id, mutation, actor, now))
+        seen.add(mutation_id)
+    return results
 
 
 def _result(mutation_id, status, version=None, record=None, error=None) -> dict:
@@ -102,75 +114,74 @@ def _error(code: str, detail: str | None = None, errors: dict | None = None) -> 
     return error
 
 
-def _stored_answer(mutation_id: uuid.UUID, actor: User) -> dict | None:
+def _stored_answer(stored: SyncMutation, actor: User) -> dict:
     """The answer to a mutation already stored: its first result as a duplicate, never another user's."""
-    stored = db.session.get(SyncMutation, mutation_id)
-    if stored is None:
-        return None
     if stored.user_id != actor.id:
         # A mutation id is the device's random UUID: reuse by someone else is a broken client, told nothing more.
-        return _result(mutation_id, "rejected", error=_error("already_exists", "This mutation_id is already used."))
-    return _result(mutation_id, DUPLICATE, **stored.result)
+        error = _error("already_exists", "This mutation_id is already used.")
+        return _result(stored.mutation_id, "rejected", error=error)
+    return _result(stored.mutation_id, DUPLICATE, **stored.result)
 
 
 def _push_one(device_id: str, raw: dict, actor: User, now: datetime) -> dict:
     mutation_id = raw["mutation_id"]
-    answer = _stored_answer(mutation_id, actor)
-    if answer is not None:
-        return answer
     try:
         with unit_of_work.unit():
+            # Set to the outcome below, in this same transaction: nobody ever reads these first values.
             claim = SyncMutation(
                 mutation_id=mutation_id,
                 user_id=actor.id,
                 device_id=device_id,
-                # Set to the outcome below, in this same transaction: nobody ever reads these first values.
                 status=MutationStatus.REJECTED,
                 result={},
             )
             db.session.add(claim)
             db.session.flush()  # a concurrent push of this mutation waits here, then fails on the primary key
-            status, outcome = _outcome(claim, raw, actor, now)
+            status, outcome, facts = _outcome(raw, actor, now)
+            for name, value in facts.items():
+                setattr(claim, name, value)
             claim.status, claim.result = status, outcome
     except IntegrityError:
-        answer = _stored_answer(mutation_id, actor)  # the concurrent push committed first: its result stands
-        if answer is None:
+        stored = db.session.get(SyncMutation, mutation_id)  # the concurrent push committed first: its result stands
+        if stored is None:
             raise
-        return answer
+        return _stored_answer(stored, actor)
     return _result(mutation_id, status.value, **outcome)
 
 
-def _outcome(claim: SyncMutation, raw: dict, actor: User, now: datetime) -> tuple[MutationStatus, dict]:
-    """Apply the mutation in a savepoint, so that a refusal rolls back its writes and keeps the claim."""
+def _outcome(raw: dict, actor: User, now: datetime) -> tuple[MutationStatus, dict, dict]:
+    """Apply the mutation in a savepoint, so that a refusal rolls back its writes and keeps the claim.
+
+    Returns the status, the result to store, and what the claim records about the mutation.
+    """
     try:
         mutation = MutationSchema().load(raw)
     except ValidationError as exc:
-        return _rejected("validation_failed", "The mutation is malformed.", exc.messages)
-    claim.entity, claim.op = mutation["entity"], mutation["op"]
-    claim.target_id, claim.device_time = mutation["id"], mutation["device_time"]
+        return *_rejected("validation_failed", "The mutation is malformed.", exc.messages), {}
+    facts = {name: mutation[name] for name in ("entity", "op", "device_time")} | {"target_id": mutation["id"]}
     op = OPS.get((mutation["entity"], mutation["op"]))
     if op is None:
         detail = f"No op {mutation['op']!r} on {mutation['entity']!r}; see docs/sync-protocol.md."
-        return _rejected("validation_failed", detail)
+        return *_rejected("validation_failed", detail), facts
     try:
         with db.session.begin_nested():
             record = _apply(op, mutation, actor, now)
             dumped = op.record.dump(record)
-            if mutation["entity"] == "visit":
-                claim.target_version = db.session.get(Visit, mutation["id"]).version
     except ValidationError as exc:
-        return _rejected("validation_failed", "Some fields are not valid.", exc.messages)
+        return *_rejected("validation_failed", "Some fields are not valid.", exc.messages), facts
     except _Stale as stale:
         detail = f"The visit changed since version {mutation['base_version']}; the server's copy is in record."
-        error = _error("conflict", detail)
-        return MutationStatus.CONFLICT, {"version": stale.version, "record": stale.record, "error": error}
+        conflict = {"version": stale.version, "record": stale.record, "error": _error("conflict", detail)}
+        return MutationStatus.CONFLICT, conflict, facts
     except DomainError as exc:
-        return _rejected(exc.code, exc.detail, exc.errors, **exc.extra)
+        return *_rejected(exc.code, exc.detail, exc.errors, **exc.extra), facts
     except IntegrityError:
         # Another mutation made a record with the same id or for the same visit at the same moment.
-        return _rejected("already_exists", "A record with this id already exists.")
+        return *_rejected("already_exists", "A record with this id already exists."), facts
+    if mutation["entity"] == "visit":
+        facts["target_version"] = db.session.get(Visit, mutation["id"]).version
     version = getattr(record, "version", 1)  # a no-access attempt is never changed: always its first version
-    return MutationStatus.APPLIED, {"version": version, "record": dumped, "error": None}
+    return MutationStatus.APPLIED, {"version": version, "record": dumped, "error": None}, facts
 
 
 def _rejected(code: str, detail: str | None = None, errors: dict | None = None, **extra):
