@@ -65,9 +65,25 @@ class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production: its own app context, `g` and session."""
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a server iterates the body in the request's context (stream_with_context)
+            response.response = _iterated_in(context, response.response)
         db.session.expire_all()  # the test's own session sees what the request committed
         return response
+
+
+def _iterated_in(context: contextvars.Context, body):
+    chunks = iter(body)
+    try:
+        while True:
+            try:
+                yield context.run(next, chunks)
+            except StopIteration:
+                return
+    finally:
+        if hasattr(body, "close"):
+            context.run(body.close)
 
 
 @pytest.fixture(scope="session")

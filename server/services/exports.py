@@ -91,7 +91,7 @@ def _csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    yield BOM + buffer.getvalue()
+    yield BOM + _drain(buffer)
     for n, row in enumerate(rows, start=1):
         writer.writerow([safe_cell(value) for value in row])
         if n % CHUNK == 0:
@@ -136,11 +136,26 @@ def _visit_row(visit: Visit, results: list) -> list:
     ]
 
 
+def _streamed_scope(actor: User, filters: dict):
+    """The scope again, for the rows: they are read after the request's session has committed and closed."""
+    actor_id = actor.id
+
+    def again() -> reports.Scope:
+        return reports.scope(db.session.get(User, actor_id), filters)
+
+    return again
+
+
 def visits_csv(actor: User, filters: dict, now: datetime) -> tuple[str, Iterator[str]]:
     """The visits booked in the range with each standard met yes/no: (filename, the CSV's text in chunks)."""
     found = reports.scope(actor, filters)  # refuses before the first byte is sent
-    rows = (_visit_row(visit, results) for visit, results in reports.visits_with_results(found, now, for_export=True))
-    return _filename("visits", found), _csv(VISIT_COLUMNS, rows)
+    scope_again = _streamed_scope(actor, filters)
+
+    def rows():
+        for visit, results in reports.visits_with_results(scope_again(), now, for_export=True):
+            yield _visit_row(visit, results)
+
+    return _filename("visits", found), _csv(VISIT_COLUMNS, rows())
 
 
 def _concerns_query(found: reports.Scope) -> sa.Select:
@@ -185,14 +200,16 @@ def concerns_csv(actor: User, filters: dict, now: datetime) -> tuple[str, Iterat
     """The concerns on visits booked in the range; special-category text only where the reader may read it."""
     found = reports.scope(actor, filters)
     logged = _log_sensitive_reads(actor, found, now)
-    query = (
-        _concerns_query(found)
-        .add_columns(Visit.repair_reference, Visit.contract_id)
-        .options(lazyload(Concern.visit))
-        .order_by(Concern.raised_at, Concern.id)
-    )
+    scope_again = _streamed_scope(actor, filters)
 
     def rows():
+        found = scope_again()
+        query = (
+            _concerns_query(found)
+            .add_columns(Visit.repair_reference, Visit.contract_id)
+            .options(lazyload(Concern.visit))
+            .order_by(Concern.raised_at, Concern.id)
+        )
         for concern, reference, contract_id in db.session.execute(query.execution_options(yield_per=CHUNK)):
             readable = concern.id in logged if concern.is_sensitive else True
             contract = found.contracts[contract_id]

@@ -396,6 +396,19 @@ def record_compensation_claim(scene):
     return Call("/compensation/claims", body)
 
 
+def get_standards_report(scene):
+    return Call(f"/reports/standards?contract={scene.side.contract.id}")
+
+
+def export_visits(scene):
+    return Call(f"/exports/visits.csv?contract={scene.side.contract.id}")
+
+
+def export_concerns(scene):
+    _concern(scene)
+    return Call(f"/exports/concerns.csv?contract={scene.side.contract.id}")
+
+
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, format="PNG")
@@ -774,6 +787,20 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/compensation/claims"): Route(record_compensation_claim, {
         "own":               (403, 403, 201, 201, 201, 201, 403),
         "foreign":           (403, 403, 422, 422, 422, 422, 403),
+    }),
+    # The standards report and the CSV exports: managers and admins of either organisation on the contract
+    # (tests/api/test_reports.py and test_exports.py prove what each counts); no household data for the platform.
+    ("GET", "/reports/standards"): Route(get_standards_report, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+        "foreign":           (403, 403, 404, 404, 404, 404, 403),
+    }),
+    ("GET", "/exports/visits.csv"): Route(export_visits, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+        "foreign":           (403, 403, 404, 404, 404, 404, 403),
+    }),
+    ("GET", "/exports/concerns.csv"): Route(export_concerns, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+        "foreign":           (403, 403, 404, 404, 404, 404, 403),
     }),
     # Photos and signatures follow their visit.
     ("POST", "/visits/<uuid:visit_id>/attachments"): Route(upload_attachment, {
