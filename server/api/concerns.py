@@ -15,7 +15,10 @@ bp = Blueprint("concerns", __name__, description="Concerns about homes and house
 @bp.arguments(ConcernQueryArgsSchema, location="query")
 @bp.response(200, page_of(ConcernSchema))
 def list_concerns(args):
-    """Concerns on the visits you may see, soonest due first; filter by status, category, overdue."""
+    """Concerns on the visits you may see, soonest due first; filter by status, category, overdue, due_soon.
+
+    `queue=true` is the managers' queue: unresolved only, safeguarding first, then emergencies, then by due time.
+    """
     page = concerns.list_concerns(actor(), args, utcnow(), args["page"], args["per_page"])
     return {"items": page.items, "meta": page.meta}
 
