@@ -228,22 +228,31 @@ def _rows_for(actor: User):
 def _log_rows(actor: User, position: Position, n: int) -> list[Change]:
     query = sa.select(Change).where(_rows_for(actor))
     if _postgres():
-        xmin = _as_bigint(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot()))
-        # A transaction sees its own writes; a pull writes no change rows, so in production this adds nothing.
-        own = _as_bigint(sa.func.pg_current_xact_id_if_assigned())
-        query = query.where(
-            sa.tuple_(Change.txid, Change.id) > sa.tuple_(position.txid, position.id),
-            sa.or_(Change.txid < xmin, Change.txid == own),
-        ).order_by(Change.txid, Change.id)
+        # Taken first, as constants: every transaction below xmin had ended before this statement, so the
+        # next statement's snapshot sees all of them; and constants bound the index range on both ends.
+        xmin, own = db.session.execute(
+            sa.select(
+                _as_bigint(sa.func.pg_snapshot_xmin(sa.func.pg_current_snapshot())),
+                _as_bigint(sa.func.pg_current_xact_id_if_assigned()),
+            )
+        ).one()
+        # A transaction sees its own writes; a pull writes no change rows, so in production `own` adds nothing.
+        ended = Change.txid < xmin if own is None else sa.or_(Change.txid < xmin, Change.txid == own)
+        query = query.where(sa.tuple_(Change.txid, Change.id) > sa.tuple_(position.txid, position.id), ended)
+        query = query.order_by(Change.txid, Change.id)
     else:
         query = query.where(Change.id > position.id).order_by(Change.id)
     return list(db.session.scalars(query.limit(n)))
 
 
-def _log_changes(rows: list[Change], actor: User, now: datetime) -> list[tuple[Change, dict]]:
-    """Each record's latest row in the page, with its current state (or a delete if it left scope)."""
+def _latest(rows: list[Change]) -> list[Change]:
+    """Each record's last row among these, in log order."""
     latest = {(r.entity, r.entity_id): r for r in rows}
-    kept = [r for r in rows if latest[r.entity, r.entity_id] is r]
+    return [r for r in rows if latest[r.entity, r.entity_id] is r]
+
+
+def _log_changes(kept: list[Change], actor: User, now: datetime) -> list[tuple[Change, dict]]:
+    """Each row with its record's current state (or a delete if the record is gone or left scope)."""
     found: dict[tuple, dict] = {}
     for entity in ENTITIES:
         ids = [r.entity_id for r in kept if r.entity == entity.name and r.op == Op.UPSERT]
@@ -281,6 +290,12 @@ class _Budget:
         return True
 
 
+def _chunks(items: list, size: int = 200):
+    """Records are turned into JSON a chunk at a time, so a page cut short by bytes wastes little work."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _snapshot(actor: User, position: Position, budget: _Budget, now: datetime) -> tuple[Position, bool]:
     """Page the snapshot from `position`: the position after what fitted, and whether anything is left."""
     index, key = position.entity, position.key
@@ -293,10 +308,11 @@ def _snapshot(actor: User, position: Position, budget: _Budget, now: datetime) -
             query = query.where(entity.model.id > uuid.UUID(key))
         records = list(db.session.scalars(query.order_by(entity.model.id).limit(budget.room + 1)).unique())
         fits = records[: budget.room]
-        for change in _upserts(entity, fits, actor, now):
-            if not budget.add(change):
-                return position.moved(entity=index, key=key), True
-            key = change["id"]
+        for chunk in _chunks(fits):
+            for change in _upserts(entity, chunk, actor, now):
+                if not budget.add(change):
+                    return position.moved(entity=index, key=key), True
+                key = change["id"]
         if len(records) > len(fits):
             return position.moved(entity=index, key=key), True
         index, key = index + 1, None
@@ -336,10 +352,11 @@ def _log(actor: User, position: Position, budget: _Budget, now: datetime) -> tup
         return position, True
     rows = _log_rows(actor, position, budget.room + 1)
     more = len(rows) > budget.room
-    for row, change in _log_changes(rows[: budget.room], actor, now):
-        if not budget.add(change):
-            return position, True
-        position = position.moved(txid=row.txid, id=row.id)
+    for chunk in _chunks(_latest(rows[: budget.room])):
+        for row, change in _log_changes(chunk, actor, now):
+            if not budget.add(change):
+                return position, True
+            position = position.moved(txid=row.txid, id=row.id)
     return position, more
 
 
