@@ -42,12 +42,19 @@ class Op:
 
 _NO_TIME = ("recorded_at",)
 
+
+def _arrive(visit_id, data: dict, actor: User, now: datetime, device_time: datetime) -> Visit:
+    try:
+        return visits.arrive(visit_id, actor, now=now, recorded_at=device_time)
+    except DomainError as exc:
+        visit = db.session.get(Visit, visit_id)  # loaded, and found assigned to the actor, before the refusal
+        if exc.code == "invalid_transition" and visit.arrived_at is not None:
+            return visit  # a late repeat of an arrival the visit has gone on past (reported since): no change
+        raise
+
+
 OPS = {
-    ("visit", "arrive"): Op(
-        FieldEventSchema(exclude=_NO_TIME),
-        lambda id, data, actor, now, at: visits.arrive(id, actor, now=now, recorded_at=at),
-        VisitSchema(),
-    ),
+    ("visit", "arrive"): Op(FieldEventSchema(exclude=_NO_TIME), _arrive, VisitSchema()),
     ("visit", "id_shown"): Op(
         FieldEventSchema(exclude=_NO_TIME),
         lambda id, data, actor, now, at: visits.show_id(id, actor, now=now, recorded_at=at),

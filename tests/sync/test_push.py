@@ -257,6 +257,23 @@ def test_arriving_again_on_a_visit_already_started_is_harmless(client, world, op
     assert (again["version"], again["record"]["arrived_at"]) == (first["version"], first["record"]["arrived_at"])
 
 
+def test_arriving_again_after_the_report_is_harmless(client, world, op):
+    reported = push(client, op, a_day_at_the_door(world)).json["results"][-1]
+
+    again = push(client, op, [visit_op(world, "arrive", base_version=1)]).json["results"][0]
+
+    assert (again["status"], again["record"]["status"], again["version"]) == ("applied", "completed", 4)
+    assert reported["status"] == "applied"
+
+
+def test_arriving_after_no_access_is_refused(client, world, op):
+    push(client, op, [visit_op(world, "no_access", {"waited_minutes": 10, "card_left": True})])
+
+    result = push(client, op, [visit_op(world, "arrive")]).json["results"][0]
+
+    assert (result["status"], result["error"]["code"]) == ("rejected", "invalid_transition")
+
+
 def test_a_visit_reassigned_away_while_offline_is_not_found(client, world, op):
     visits.reassign_visit(world.a.visit.id, world.a.other_operative.id, actor=world.a.contractor_manager)
     db.session.flush()
