@@ -123,8 +123,8 @@ def _todays_visits(actor: User, property_ids: list[uuid.UUID], now: datetime) ->
     """Property id -> the caller's open visit there today, for an operative."""
     if actor.role != Role.OPERATIVE:
         return {}
-    visits = db.session.scalars(
-        sa.select(Visit).where(
+    visits = db.session.execute(
+        sa.select(Visit.property_id, Visit.id, Visit.window_start).where(
             Visit.operative_id == actor.id, Visit.status.in_(OPEN_STATUSES), Visit.property_id.in_(property_ids)
         )
     )
@@ -159,6 +159,7 @@ class Entity:
     model: type
     scope: Callable  # (actor, now) -> a where clause on model
     dump: Callable  # (records, actor, now) -> their data, in order
+    options: tuple = ()  # loader options: what the data needs, and nothing it does not
 
 
 # Snapshot order: what a record refers to comes before it.
@@ -167,7 +168,7 @@ ENTITIES = (
     Entity("checklist_template", ChecklistTemplate, _templates, _dump(ChecklistTemplateSchema)),
     Entity("property", Property, lambda actor, now: property_filter(actor), _dump(PropertySchema)),
     Entity("household", Household, _households, _dump_households),
-    Entity("visit", Visit, _visit_scope, _dump(VisitSchema)),
+    Entity("visit", Visit, _visit_scope, _dump(VisitSchema), (sa.orm.lazyload(Visit.contract),)),
     Entity("report", VisitReport, _of_visits(VisitReport), _dump(ReportSchema)),
     Entity("concern", Concern, _of_visits(Concern), _dump_concerns),
     Entity("no_access", NoAccessAttempt, _of_visits(NoAccessAttempt), _dump(NoAccessSchema)),
@@ -178,7 +179,7 @@ _BY_NAME = {e.name: e for e in ENTITIES}
 
 def _load(entity: Entity, actor: User, now: datetime, ids) -> dict:
     """The records among `ids` in the caller's scope now, by id."""
-    query = sa.select(entity.model).where(entity.scope(actor, now), entity.model.id.in_(ids))
+    query = sa.select(entity.model).where(entity.scope(actor, now), entity.model.id.in_(ids)).options(*entity.options)
     return {r.id: r for r in db.session.scalars(query).unique()}
 
 
@@ -290,10 +291,12 @@ class _Budget:
         return True
 
 
-def _chunks(items: list, size: int = 200):
-    """Records are turned into JSON a chunk at a time, so a page cut short by bytes wastes little work."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+_CHUNK = 200  # records are read and turned into JSON this many at a time, so a page cut short by bytes wastes little
+
+
+def _chunks(items: list):
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def _snapshot(actor: User, position: Position, budget: _Budget, now: datetime) -> tuple[Position, bool]:
@@ -303,19 +306,17 @@ def _snapshot(actor: User, position: Position, budget: _Budget, now: datetime) -
         if budget.room <= 0:
             return position.moved(entity=index, key=key), True
         entity = ENTITIES[index]
-        query = sa.select(entity.model).where(entity.scope(actor, now))
+        query = sa.select(entity.model).where(entity.scope(actor, now)).options(*entity.options)
         if key is not None:
             query = query.where(entity.model.id > uuid.UUID(key))
-        records = list(db.session.scalars(query.order_by(entity.model.id).limit(budget.room + 1)).unique())
-        fits = records[: budget.room]
-        for chunk in _chunks(fits):
-            for change in _upserts(entity, chunk, actor, now):
-                if not budget.add(change):
-                    return position.moved(entity=index, key=key), True
-                key = change["id"]
-        if len(records) > len(fits):
-            return position.moved(entity=index, key=key), True
-        index, key = index + 1, None
+        wanted = min(budget.room, _CHUNK)
+        records = list(db.session.scalars(query.order_by(entity.model.id).limit(wanted + 1)).unique())
+        for change in _upserts(entity, records[:wanted], actor, now):
+            if not budget.add(change):
+                return position.moved(entity=index, key=key), True
+            key = change["id"]
+        if len(records) <= wanted:
+            index, key = index + 1, None
     return position.moved(entity=None, key=None), False
 
 
