@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload, noload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.errors import Forbidden, NotFound
 from server.extensions import db
@@ -125,9 +126,8 @@ def visits_with_results(
     found: Scope, now: datetime, *, for_export: bool = False
 ) -> Iterator[tuple[Visit, list[standards.Result]]]:
     """Each visit in the scope, by booked time, with its per-visit standards; fetched in chunks."""
-    # The contracts are in the session already, so a visit's contract comes from there without a query.
     options = [
-        lazyload(Visit.contract),
+        noload(Visit.contract),  # loaded once for all its visits, in the scope
         selectinload(Visit.report).lazyload(VisitReport.template),
         selectinload(Visit.no_access),
     ]
@@ -135,6 +135,7 @@ def visits_with_results(
         options += [lazyload(Visit.property), lazyload(Visit.operative)]
     query = found.visits.options(*options).order_by(Visit.window_start, Visit.id).execution_options(yield_per=CHUNK)
     for visit in db.session.scalars(query):
+        set_committed_value(visit, "contract", found.contracts[visit.contract_id])  # not a change to save
         yield visit, standards.for_visit(visit, now, repair_of=found.repair_of)
 
 
