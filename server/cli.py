@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from server import demo
 from server.errors import DomainError
 from server.extensions import db, passwords
-from server.models import Change, Role, User
+from server.models import Change, Role, SyncMutation, User
 from server.models.base import utcnow
 from server.services.auth import find_user_by_email
 
@@ -65,13 +65,23 @@ def prune_changes(now) -> int:
     return db.session.execute(sa.delete(Change).where(Change.recorded_at < cutoff)).rowcount
 
 
+def prune_pushed_results(now) -> int:
+    """Delete pushed mutations' stored results past the tombstone horizon; return how many went."""
+    # They hold copies of records (a visit's household); a retry later than this still applies nothing twice,
+    # as the services themselves recognise the same concern id, report or no-access record.
+    cutoff = now - timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"])
+    return db.session.execute(sa.delete(SyncMutation).where(SyncMutation.created_at < cutoff)).rowcount
+
+
 @click.command("housekeeping")
 @with_appcontext
 def housekeeping() -> None:
-    """Prune what is kept only for a while: sync change rows past SYNC_TOMBSTONE_DAYS."""
-    pruned = prune_changes(utcnow())
+    """Prune what is kept only for a while: sync change rows and pushed results past SYNC_TOMBSTONE_DAYS."""
+    now = utcnow()
+    pruned, results = prune_changes(now), prune_pushed_results(now)
     db.session.commit()
-    click.echo(f"Pruned {pruned} change rows older than {current_app.config['SYNC_TOMBSTONE_DAYS']} days.")
+    days = current_app.config["SYNC_TOMBSTONE_DAYS"]
+    click.echo(f"Pruned {pruned} change rows and {results} pushed results older than {days} days.")
 
 
 def init_app(app) -> None:

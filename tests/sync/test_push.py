@@ -451,3 +451,21 @@ def test_a_batch_is_at_most_500_mutations(client, world, op):
 
     assert response.status_code == 422
     assert "mutations" in response.json["errors"]
+
+
+# Housekeeping
+
+
+def test_housekeeping_prunes_pushed_results_past_the_horizon(app, client, runner, world, op, now):
+    old, recent = visit_op(world, "arrive"), visit_op(world, "id_shown")
+    push(client, op, [old, recent])
+    stored = db.session.get(SyncMutation, uuid.UUID(old["mutation_id"]))
+    stored.created_at = now - timedelta(days=app.config["SYNC_TOMBSTONE_DAYS"] + 1)
+    db.session.flush()
+
+    result = runner.invoke(args=["housekeeping"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 pushed results" in result.output
+    assert db.session.get(SyncMutation, uuid.UUID(old["mutation_id"])) is None
+    assert db.session.get(SyncMutation, uuid.UUID(recent["mutation_id"])) is not None
