@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, noload, selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.errors import Forbidden, NotFound
@@ -127,7 +127,7 @@ def visits_with_results(
 ) -> Iterator[tuple[Visit, list[standards.Result]]]:
     """Each visit in the scope, by booked time, with its per-visit standards; fetched in chunks."""
     options = [
-        noload(Visit.contract),  # loaded once for all its visits, in the scope
+        lazyload(Visit.contract),  # set from the scope below, loaded once for all its visits
         selectinload(Visit.report).lazyload(VisitReport.template),
         selectinload(Visit.no_access),
     ]
