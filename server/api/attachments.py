@@ -18,11 +18,14 @@ bp = Blueprint("attachments", __name__, description="Photos and signatures from 
 @bp.arguments(AttachmentFormSchema, location="form")
 @bp.arguments(ImageFileSchema, location="files")
 @bp.response(201, AttachmentSchema)
+@bp.alt_response(200, schema=AttachmentSchema, description="Already kept: a retry with the same id.")
 def upload_attachment(form, files, visit_id: uuid.UUID):
-    """Add a photo or a signature to a visit (multipart/form-data: file, kind, concern_id)."""
+    """Add a photo or a signature to a visit (multipart/form-data: file, kind, concern_id, and the tablet's id)."""
     data = files["file"].read()
-    attachment = attachments.upload(visit_id, form["kind"], data, form.get("concern_id"), actor(), utcnow())
-    return attachment, 201, {"Location": f"/api/v1/attachments/{attachment.id}"}
+    attachment, new = attachments.upload(
+        visit_id, form["kind"], data, form.get("concern_id"), actor(), utcnow(), attachment_id=form.get("id")
+    )
+    return attachment, 201 if new else 200, {"Location": f"/api/v1/attachments/{attachment.id}"}
 
 
 @bp.get("/visits/<uuid:visit_id>/attachments")

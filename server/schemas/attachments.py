@@ -5,6 +5,12 @@ from server.schemas.common import StrictSchema
 
 
 class AttachmentFormSchema(StrictSchema):
+    id = fields.UUID(
+        metadata={
+            "description": "The tablet's own id for the photo: a retried upload with it is answered with the first "
+            "(200), never stored twice, and a report recorded offline can name it."
+        }
+    )
     kind = fields.Enum(AttachmentKind, by_value=True, required=True)
     concern_id = fields.UUID(metadata={"description": "A concern of this visit the photo belongs to."})
 

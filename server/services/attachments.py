@@ -37,8 +37,19 @@ def _stored_bytes(image: Image.Image, data: bytes, keep_location: bool) -> tuple
     return out.getvalue(), "image/jpeg"
 
 
-def upload(visit_id: uuid.UUID, kind: AttachmentKind, data: bytes, concern_id, actor: User, now: datetime):
-    """Keep a photo or signature for a visit (its operative, or a manager on the contract)."""
+def upload(
+    visit_id: uuid.UUID,
+    kind: AttachmentKind,
+    data: bytes,
+    concern_id,
+    actor: User,
+    now: datetime,
+    attachment_id: uuid.UUID | None = None,
+) -> tuple[Attachment, bool]:
+    """Keep a photo or signature for a visit (its operative, or a manager on the contract); True if it is new.
+
+    With the tablet's own id, a retry of an upload whose answer was lost finds the first and keeps nothing twice.
+    """
     visit = get_visible(actor, Visit, visit_id)
     if actor.id != visit.operative_id and not actor.is_manager:
         raise Forbidden("Photos and signatures are added by the visit's operative or a manager.")
@@ -49,7 +60,12 @@ def upload(visit_id: uuid.UUID, kind: AttachmentKind, data: bytes, concern_id, a
     image = images.decode(data)
     stored, content_type = _stored_bytes(image, data, visit.contract.standards["keep_photo_location"])
     sha256 = file_store.put(stored)
+    if attachment_id is not None and (earlier := db.session.get(Attachment, attachment_id)) is not None:
+        if (earlier.visit_id, earlier.kind, earlier.sha256, earlier.concern_id) != (visit.id, kind, sha256, concern_id):
+            raise DomainError("already_exists", f"Another photo or signature already has the id {attachment_id}.")
+        return earlier, False
     attachment = Attachment(
+        id=attachment_id or uuid.uuid4(),
         visit_id=visit.id,
         concern_id=concern_id,
         kind=kind,
@@ -64,7 +80,7 @@ def upload(visit_id: uuid.UUID, kind: AttachmentKind, data: bytes, concern_id, a
     db.session.add(attachment)
     db.session.flush()
     sync.visit_record_changed("attachment", attachment.id, 1, visit)
-    return attachment
+    return attachment, True
 
 
 def _visible(actor: User) -> sa.Select:

@@ -1,6 +1,7 @@
 """Photos and signatures: proven to be images by decoding, location stripped, stored once by content."""
 
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,29 @@ def test_a_photo_larger_than_other_requests_may_be_is_accepted(client, world, op
         app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
 
     assert response.status_code == 201
+
+
+def test_a_retried_upload_with_the_tablets_id_is_kept_once(client, world, op):
+    photo_id = str(uuid.uuid4())
+    data = _jpeg()
+
+    first = _upload(client, world, op, data, id=photo_id)
+    again = _upload(client, world, op, data, id=photo_id)  # the first answer was lost on the way back
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["id"] == again.json["id"] == photo_id
+    listed = client.get(f"/api/v1/visits/{world.a.visit.id}/attachments", headers=op).json["items"]
+    assert [a["id"] for a in listed] == [photo_id]
+
+
+def test_another_image_under_an_id_already_used_is_refused(client, world, op):
+    photo_id = str(uuid.uuid4())
+    _upload(client, world, op, _jpeg(), id=photo_id)
+
+    response = _upload(client, world, op, _jpeg(size=(60, 40)), id=photo_id)
+
+    assert response.status_code == 409
+    assert response.json["code"] == "already_exists"
 
 
 def test_a_decompression_bomb_is_refused(client, world, op):
