@@ -68,22 +68,28 @@ class IsolatedClient(FlaskClient):
         context = contextvars.Context()
         response = context.run(super().open, *args, **kwargs)
         if response.is_streamed:  # a server iterates the body in the request's context (stream_with_context)
-            response.response = _iterated_in(context, response.response)
+            response.response = _InContext(context, response.response)
         db.session.expire_all()  # the test's own session sees what the request committed
         return response
 
 
-def _iterated_in(context: contextvars.Context, body):
-    chunks = iter(body)
-    try:
+class _InContext:
+    """A response body read, and closed, in the context its request ran in."""
+
+    def __init__(self, context: contextvars.Context, body):
+        self.context, self.body = context, body
+
+    def __iter__(self):
+        chunks = iter(self.body)
         while True:
             try:
-                yield context.run(next, chunks)
+                yield self.context.run(next, chunks)
             except StopIteration:
                 return
-    finally:
-        if hasattr(body, "close"):
-            context.run(body.close)
+
+    def close(self) -> None:
+        if hasattr(self.body, "close"):
+            self.context.run(self.body.close)
 
 
 @pytest.fixture(scope="session")
