@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from server import create_app
@@ -170,6 +171,10 @@ def _seed(visits: int) -> str:
             batch, dependents = [], []
     _flush(batch, dependents)
     db.session.commit()
+    # A live database has its planner statistics (autovacuum); freshly seeded tables would mislead the planner.
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        connection.commit()
     return email
 
 
