@@ -42,6 +42,13 @@ class RangeArgsSchema(StrictSchema):
 
     @post_load
     def resolve_range(self, data: dict, **kwargs) -> dict:
+        try:
+            return self._resolved(data)
+        except (OverflowError, ValueError) as exc:  # a day at the calendar's very ends
+            raise ValidationError("The range is outside the calendar.", "from") from exc
+
+    @staticmethod
+    def _resolved(data: dict) -> dict:
         to = data.get("to")
         if isinstance(to, date) and not isinstance(to, datetime):
             to = _start_of(to + timedelta(days=1))

@@ -266,6 +266,8 @@ def test_a_range_of_timestamps_is_taken_as_given(client, world, auth_headers):
         ({"from": "yesterday"}, "from"),
         ({"from": "2026-02-30"}, "from"),
         ({"from": "2026-06-01T09:00:00"}, "from"),  # no offset: which 09:00?
+        ({"to": "0001-01-01"}, "from"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "from"),
         ({"contract": "not-a-uuid"}, "contract"),
         ({"unknown": "1"}, "unknown"),
     ],
