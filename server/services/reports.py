@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload, selectinload
@@ -95,7 +96,11 @@ class Scope:
     visits: sa.Select  # of Visit, no loader options: other queries build on it
     start: datetime
     end: datetime
-    repair_of: standards.RepairLookup  # each repair's missed appointments, loaded once for all its visits
+
+    @cached_property
+    def repair_of(self) -> standards.RepairLookup:
+        """Each repair's missed appointments, loaded once for all its visits."""
+        return compensation.for_repairs(self.visits)
 
 
 def scope(actor: User, filters: dict) -> Scope:
@@ -119,7 +124,7 @@ def scope(actor: User, filters: dict) -> Scope:
     )
     if filters.get("operative"):
         visits = visits.where(Visit.operative_id == filters["operative"])
-    return Scope(contracts, visits, filters["from_"], filters["to"], compensation.for_repairs(visits))
+    return Scope(contracts, visits, filters["from_"], filters["to"])
 
 
 def visits_with_results(

@@ -424,3 +424,17 @@ def test_severity_does_not_hide_a_concern_from_the_figures(client, world, auth_h
 
     assert (acknowledged["met"], acknowledged["total"]) == (0, 1)
     assert utcnow() > raised
+
+
+def test_a_visit_the_report_lists_as_missed_says_so_on_its_own_page(client, world, auth_headers, now):
+    side = world.a
+    done(side, _days_ago(now, 2))
+    late = done(side, _days_ago(now, 3), late=timedelta(hours=3), id_shown=False)
+    headers = auth_headers(side.landlord_manager)
+
+    report = client.get(URL, headers=headers)
+    page = client.get(f"/api/v1/visits/{late.id}", headers=headers).json
+
+    on_its_page = {result["key"] for result in page["standards"] if result["met"] is False}
+    in_the_report = {item["key"] for item in report.json["items"] if str(late.id) in {v["id"] for v in item["missed"]}}
+    assert on_its_page == in_the_report == {"punctuality", "id_before_entry"}
