@@ -81,8 +81,8 @@ def _lines(card: CallingCard) -> list[tuple[str, str]]:
     """(kind, words) from top to bottom; kinds: heading, title, label, body, small."""
     job = _say(card, f"job_{card.job_kind}")
     contact = [
-        _say(card, "office", phone=card.office_phone) if card.office_phone else None,
-        _say(card, "out_of_hours", phone=card.out_of_hours_phone) if card.out_of_hours_phone else None,
+        _say(card, "office", phone=text.unbroken(card.office_phone)) if card.office_phone else None,
+        _say(card, "out_of_hours", phone=text.unbroken(card.out_of_hours_phone)) if card.out_of_hours_phone else None,
         _say(card, "email", email=card.email) if card.email else None,
     ]
     return [

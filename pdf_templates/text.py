@@ -30,9 +30,13 @@ FAMILIES = {"en": LATIN, "cy": LATIN, "pl": LATIN, "ur": URDU, "bn": BENGALI, "h
 RIGHT_TO_LEFT = {"ur"}
 _SHAPED = {f"{family}-{weight}" for family in (URDU, BENGALI, DEVANAGARI) for weight in ("Regular", "Bold")}
 _FALLBACKS = (LATIN, CHINESE)
-# A line may break after a space, or between any two Chinese characters.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+# A line may break after a space, or between any two Chinese characters; a no-break space (U+00A0,
+# U+202F) joins what is around it into one word.
+_TOKENS = re.compile(
+    r"[^\S\u00a0\u202f]+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
+    r"|(?:[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[\u00a0\u202f])+"
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,11 @@ def _font_for(char: str, style: Style) -> str | None:
         if ord(char) in _glyphs(name):
             return name
     return ""  # no font has it
+
+
+def unbroken(value: str) -> str:
+    """Keep a phone number on one line: its spaces become no-break spaces."""
+    return value.replace(" ", "\u00a0")
 
 
 def isolate(value: str) -> str:

@@ -111,7 +111,9 @@ def test_the_marks_that_isolate_a_name_draw_nothing(tmp_path, lang):
     drawn = {}
     for name, words in (("plain", "Dan Cooper"), ("isolated", text.isolate("Dan Cooper"))):
         path = _page(tmp_path / f"{name}.pdf", {lang: words}, size=20)
-        drawn[name] = subprocess.run(["pdftoppm", "-r", "72", "-gray", str(path)], capture_output=True, check=True).stdout
+        drawn[name] = subprocess.run(
+            ["pdftoppm", "-r", "72", "-gray", str(path)], capture_output=True, check=True
+        ).stdout
 
     assert drawn["isolated"] == drawn["plain"]
 
@@ -123,3 +125,14 @@ def test_a_line_is_filled_before_it_wraps():
     lines = text.wrap(sentence, style, text.width(sentence, style) + 1)
 
     assert lines == [sentence]  # the spaces between words are counted once each
+
+
+@pytest.mark.parametrize("lang", ["en", "ur", "hi"])
+def test_a_phone_number_is_never_split_across_lines(lang):
+    style = text.Style(lang, 18)
+    line = f"Emergencies, out of hours: {text.unbroken('0300 123 4568')}"
+
+    lines = text.wrap(line, style, text.width(line, style) - 5)  # a line just too short for it all
+
+    assert len(lines) == 2
+    assert any(text.unbroken("0300 123 4568") in piece for piece in lines)
