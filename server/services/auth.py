@@ -50,19 +50,30 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-def login(email: str, password: str, device_id: str | None, now: datetime) -> Tokens:
-    """Check the password and open a device session."""
+def authenticate(email: str, password: str) -> User:
+    """The active user with this email and password, or invalid_credentials (as slow for an unknown email)."""
     user = find_user_by_email(email)
     if user is None:
         passwords.verify(_dummy_hash(), password)
         raise DomainError("invalid_credentials")
     if not passwords.verify(user.password_hash, password) or not user.active:
         raise DomainError("invalid_credentials")
+    return user
+
+
+def open_session(user: User, device_id: str | None, now: datetime) -> DeviceSession:
+    """A new signed-in session for the user, revocable like any device's."""
     session = DeviceSession(
         id=uuid.uuid4(), user=user, device_id=device_id, refresh_jti="", created_at=now, last_used_at=now
     )
     db.session.add(session)
-    return _issue(user, session, now)
+    return session
+
+
+def login(email: str, password: str, device_id: str | None, now: datetime) -> Tokens:
+    """Check the password and open a device session."""
+    user = authenticate(email, password)
+    return _issue(user, open_session(user, device_id, now), now)
 
 
 def _is_retry(session: DeviceSession, jti: str, now: datetime) -> bool:

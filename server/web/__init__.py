@@ -2,7 +2,8 @@
 
 
 def init_app(app) -> None:
-    from server.web import cards, verify
+    from server.web import cards, console, verify
 
     app.register_blueprint(verify.bp)
     app.register_blueprint(cards.bp)
+    console.init_app(app)  # the managers' console under /console/
