@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from server import create_app
 from server.extensions import db
 from server.models import Badge, BadgeStatus, ConcernCategory, DeviceSession, Role
 from server.models.base import utcnow
@@ -347,3 +348,26 @@ def test_only_the_contractors_own_admins_manage_its_badges(client, world, role):
     assert response.status_code == 403
     db.session.refresh(badge)
     assert badge.status == BadgeStatus.ACTIVE
+
+
+def test_acknowledging_from_the_visit_page_goes_back_to_it_and_never_off_the_console(client, world, manager):
+    visit = world.a.visit
+    first = factories.concern(visit, world.a.operative)
+    second = factories.concern(visit, world.a.operative)
+
+    here = post(client, f"/console/concerns/{first.id}/acknowledge", back=f"/console/visits/{visit.id}")
+    away = post(client, f"/console/concerns/{second.id}/acknowledge", back="//evil.example/console/")
+
+    assert here.headers["Location"] == f"/console/visits/{visit.id}"
+    assert away.headers["Location"] == "/console/queue"
+
+
+def test_the_session_cookie_is_secure_when_the_public_address_is_https(app):
+    secure = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_BASE_URL": "https://verify.example.org"}
+    )
+
+    cookie = secure.test_client().get("/console/login").headers["Set-Cookie"]
+
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in app.test_client().get("/console/login").headers["Set-Cookie"]  # http in the tests

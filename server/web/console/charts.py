@@ -5,7 +5,7 @@ Shares run from 0 to 1 up the chart; a week with nothing to judge is a gap in th
 
 from dataclasses import dataclass, field
 
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 8, 22  # room for the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 34, 20, 8, 22  # room for the axis labels
 
 
 @dataclass

@@ -62,9 +62,12 @@ class NoteSchema(StrictSchema):
     note = text(2000)
 
 
+_NOT_FIELDS = ("csrf_token", "back")  # the form's token and where it goes back to, read before the schema
+
+
 def load(schema: Schema, values: MultiDict, required: tuple[str, ...] = ()) -> dict:
     """A form's or query's fields through a schema; left empty is left out; invalid is a 422 that changes nothing."""
-    data = {k: v.strip() for k, v in values.items() if k != "csrf_token" and v.strip()}
+    data = {k: v.strip() for k, v in values.items() if k not in _NOT_FIELDS and v.strip()}
     missing = {name: ["Fill this in."] for name in required if name not in data}
     if missing:
         raise DomainError("validation_failed", "Some fields are missing.", errors=missing)
