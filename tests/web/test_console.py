@@ -371,3 +371,14 @@ def test_the_session_cookie_is_secure_when_the_public_address_is_https(app):
 
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in app.test_client().get("/console/login").headers["Set-Cookie"]  # http in the tests
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("from=2026-12-01&to=2026-11-01", 422), ("from=0001-01-01&to=9999-12-31", 422), ("contract={b}", 404)],
+)
+def test_a_dashboard_range_or_contract_that_is_not_yours_is_a_clear_4xx(client, world, manager, query, status):
+    response = client.get(f"/console/?{query.format(b=world.b.contract.id)}")
+
+    assert response.status_code == status
+    assert "Nothing was changed" in text(response)
