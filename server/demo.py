@@ -25,7 +25,7 @@ from server.models import (
     VisitStatus,
 )
 from server.schemas.standards import validated_standards
-from server.services import badges, cards, checklists, properties, visits
+from server.services import badges, cards, checklists, concerns, properties, visits
 
 PASSWORD = "doorstep-demo"
 
@@ -153,6 +153,16 @@ VISITS = [
 ]
 
 
+# Concerns the operatives raised at finished visits, by (contract, home, day): the managers' queue.
+CONCERNS = {
+    ("HAV-R-2026", "hussain", -5): (
+        "damp_mould",
+        "significant",
+        "Black mould on the bedroom ceiling above the window, about 1 m wide; the tenant's son has asthma.",
+    ),
+    ("BHA-R-2026", "wojcik", -1): ("property_defect", "routine", "Back door frame rotten at the bottom; door sticks."),
+}
+
 # Mrs Ellis's repair: three appointments missed by the contractor, so compensation is due.
 SAME_REPAIR = {("HAV-R-2026", "ellis"): "HAV-40007"}
 
@@ -274,6 +284,10 @@ def seed(now: datetime) -> None:
             visits.cancel_visit(visit.id, "Tenant asked to rebook: away that week.", actor=manager)
         elif status != VisitStatus.SCHEDULED:
             _finish(visit, status, users[operative], manager)
+        if (concern := CONCERNS.get((reference, home, days))) is not None:
+            category, severity, description = concern
+            raised = dict(category=category, severity=severity, description=description)
+            concerns.raise_concern(visit.id, raised, users[operative], visit.window_start + timedelta(minutes=40))
     db.session.flush()
 
 

@@ -205,6 +205,16 @@ def test_the_demo_has_a_repair_due_compensation(client, demo):
     assert [(r["repair_reference"], r["missed"], r["due"]) for r in due["items"]] == [("HAV-40007", 3, True)]
 
 
+def test_the_demo_queue_has_a_damp_and_mould_concern_not_yet_due(client, demo):
+    headers = _sign_in(client, "manager@havebury.example", demo["password"])
+
+    queue = client.get("/api/v1/concerns?queue=true", headers=headers).json["items"]
+
+    damp = [c for c in queue if c["category"] == "damp_mould"]
+    assert len(damp) == 1
+    assert damp[0]["overdue"] is False and damp[0]["acknowledged_at"] is None
+
+
 def test_every_demo_operative_carries_a_genuine_badge(client, demo, app):
     operatives = {u["email"] for u in demo["users"] if u["role"] == "operative"}
 
