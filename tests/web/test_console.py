@@ -382,3 +382,13 @@ def test_a_dashboard_range_or_contract_that_is_not_yours_is_a_clear_4xx(client, 
 
     assert response.status_code == status
     assert "Nothing was changed" in text(response)
+
+
+def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_before():
+    from datetime import UTC, datetime
+
+    from server.web.console.views import london
+
+    assert london(datetime(2026, 12, 11, 0, 0, tzinfo=UTC), "deadline") == "by the end of Thu 10 Dec 2026"
+    assert london(datetime(2026, 7, 10, 23, 0, tzinfo=UTC), "deadline") == "by the end of Fri 10 Jul 2026"  # BST
+    assert london(datetime(2026, 12, 11, 9, 30, tzinfo=UTC), "deadline") == "Fri 11 Dec 2026, 09:30"

@@ -62,6 +62,9 @@ def london(moment, style: str = "long") -> str:
         return f"{local:%H:%M}"
     if style == "day":
         return f"{local:%a} {local.day} {local:%b %Y}"
+    if style == "deadline" and (local.hour, local.minute, local.second) == (0, 0, 0):
+        day = local - timedelta(days=1)  # due at midnight: by the end of the day before
+        return f"by the end of {day:%a} {day.day} {day:%b %Y}"
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
