@@ -25,7 +25,7 @@ from flask import current_app
 
 from server.errors import DomainError
 from server.extensions import db
-from server.london_time import london_date
+from server.london_time import LONDON, london_date
 from server.models import (
     OPEN_STATUSES,
     Badge,
@@ -47,11 +47,11 @@ from server.schemas.badges import BadgeSchema, LiveSecretSchema
 from server.schemas.checklists import ChecklistTemplateSchema, ReportSchema
 from server.schemas.concerns import ConcernSchema
 from server.schemas.contracts import ContractSchema
-from server.schemas.properties import HouseholdSchema, PropertySchema
-from server.schemas.visits import NoAccessSchema, VisitSchema
+from server.schemas.visits import NoAccessSchema
 from server.services import badges, concerns, properties
 from server.services.access import contract_filter, is_platform_admin, property_filter, visit_filter
 from sync import cursor as cursors
+from sync import rows
 from sync.cursor import Position
 from sync.live_badge import STEP_SECONDS
 
@@ -66,6 +66,16 @@ class Page:
     changes: list[dict]
     cursor: str
     has_more: bool
+    encoded: list[str]  # each change as JSON, as its size was counted
+
+    def to_json(self) -> str:
+        """The page as ChangesPageSchema and Flask's jsonify write it, from the changes already encoded."""
+        cursor, more = _encode(self.cursor), _encode(self.has_more)
+        return f'{{"changes":[{",".join(self.encoded)}],"cursor":{cursor},"has_more":{more}}}\n'
+
+
+# Flask's JSON settings (sorted keys, ASCII, compact), so a page reads the same as through jsonify.
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 # Scope: which records of each entity the caller holds ----------------------------------------------
@@ -107,9 +117,13 @@ def _dump(schema):
     return lambda records, actor, now: schema(many=True).dump(records)
 
 
-def _dump_households(records: list[Household], actor: User, now: datetime) -> list[dict]:
+def _rows(dump_one):
+    return lambda records, actor, now: [dump_one(r) for r in records]
+
+
+def _dump_households(records: list, actor: User, now: datetime) -> list[dict]:
     """The household, with its doorstep password only for its operative on the visit day (logged)."""
-    out = HouseholdSchema(many=True).dump(records)
+    out = [rows.household_data(r) for r in records]
     released = _todays_visits(actor, [h.property_id for h in records], now) if records else {}
     for data, household in zip(out, records, strict=True):
         visit_id = released.get(household.property_id)
@@ -123,12 +137,19 @@ def _todays_visits(actor: User, property_ids: list[uuid.UUID], now: datetime) ->
     """Property id -> the caller's open visit there today, for an operative."""
     if actor.role != Role.OPERATIVE:
         return {}
+    # Bounded by the day rather than by the page's property ids: a page holds thousands, a day a few visits.
+    today = london_date(now)
+    start, end = (datetime.combine(day, time(), LONDON).astimezone(UTC) for day in (today, today + timedelta(days=1)))
     visits = db.session.execute(
         sa.select(Visit.property_id, Visit.id, Visit.window_start).where(
-            Visit.operative_id == actor.id, Visit.status.in_(OPEN_STATUSES), Visit.property_id.in_(property_ids)
+            Visit.operative_id == actor.id,
+            Visit.status.in_(OPEN_STATUSES),
+            Visit.window_start >= start,
+            Visit.window_start < end,
         )
     )
-    return {v.property_id: v.id for v in visits if london_date(v.window_start) == london_date(now)}
+    wanted = set(property_ids)
+    return {v.property_id: v.id for v in visits if v.property_id in wanted and london_date(v.window_start) == today}
 
 
 def _dump_concerns(records: list[Concern], actor: User, now: datetime) -> list[dict]:
@@ -160,15 +181,33 @@ class Entity:
     scope: Callable  # (actor, now) -> a where clause on model
     dump: Callable  # (records, actor, now) -> their data, in order
     options: tuple = ()  # loader options: what the data needs, and nothing it does not
+    # (where) -> a select of plain rows, which `dump` takes instead of ORM objects (sync/rows.py)
+    rows: Callable | None = None
+
+    def select(self, where) -> sa.Select:
+        if self.rows is not None:
+            return self.rows(where)
+        return sa.select(self.model).where(where).options(*self.options)
+
+    def fetch(self, query: sa.Select) -> list:
+        if self.rows is not None:
+            return list(db.session.execute(query))
+        return list(db.session.scalars(query).unique())
 
 
 # Snapshot order: what a record refers to comes before it.
 ENTITIES = (
     Entity("contract", Contract, lambda actor, now: contract_filter(actor), _dump(ContractSchema)),
     Entity("checklist_template", ChecklistTemplate, _templates, _dump(ChecklistTemplateSchema)),
-    Entity("property", Property, lambda actor, now: property_filter(actor), _dump(PropertySchema)),
-    Entity("household", Household, _households, _dump_households),
-    Entity("visit", Visit, _visit_scope, _dump(VisitSchema), (sa.orm.lazyload(Visit.contract),)),
+    Entity(
+        "property",
+        Property,
+        lambda actor, now: property_filter(actor),
+        _rows(rows.property_data),
+        rows=rows.property_rows,
+    ),
+    Entity("household", Household, _households, _dump_households, rows=rows.household_rows),
+    Entity("visit", Visit, _visit_scope, _rows(rows.visit_data), rows=rows.visit_rows),
     Entity("report", VisitReport, _of_visits(VisitReport), _dump(ReportSchema)),
     Entity("concern", Concern, _of_visits(Concern), _dump_concerns),
     Entity("no_access", NoAccessAttempt, _of_visits(NoAccessAttempt), _dump(NoAccessSchema)),
@@ -179,8 +218,8 @@ _BY_NAME = {e.name: e for e in ENTITIES}
 
 def _load(entity: Entity, actor: User, now: datetime, ids) -> dict:
     """The records among `ids` in the caller's scope now, by id."""
-    query = sa.select(entity.model).where(entity.scope(actor, now), entity.model.id.in_(ids)).options(*entity.options)
-    return {r.id: r for r in db.session.scalars(query).unique()}
+    query = entity.select(sa.and_(entity.scope(actor, now), entity.model.id.in_(ids)))
+    return {r.id: r for r in entity.fetch(query)}
 
 
 def _upserts(entity: Entity, records: list, actor: User, now: datetime) -> list[dict]:
@@ -276,22 +315,32 @@ class _Budget:
     """Rows and bytes left in the page; the first change always fits."""
 
     def __init__(self, rows: int, size: int):
-        self.rows, self.size, self.changes = rows, size, []
+        self.rows, self.size, self.changes, self.encoded = rows, size, [], []
+        self.used = 0
 
     @property
     def room(self) -> int:
         return self.rows - len(self.changes)
 
     def add(self, change: dict, force: bool = False) -> bool:
-        size = len(json.dumps(change, separators=(",", ":"))) + 1
+        text = _encode(change)
+        size = len(text) + 1
         if not force and (self.room <= 0 or (self.changes and size > self.size)):
             return False
-        self.size -= size
+        self.size, self.used = self.size - size, self.used + size
         self.changes.append(change)
+        self.encoded.append(text)
         return True
 
+    def wanted(self) -> int:
+        """How many records to read next: what the rows left allow, and about what the bytes left hold."""
+        if not self.encoded:
+            return min(self.room, _CHUNK)
+        average = max(self.used // len(self.encoded), 1)
+        return max(min(self.room, self.size // average + 1), 1)
 
-_CHUNK = 200  # records are read and turned into JSON this many at a time, so a page cut short by bytes wastes little
+
+_CHUNK = 200  # records read first, before the page's sizes tell how many more fit in its bytes
 
 
 def _chunks(items: list):
@@ -306,11 +355,11 @@ def _snapshot(actor: User, position: Position, budget: _Budget, now: datetime) -
         if budget.room <= 0:
             return position.moved(entity=index, key=key), True
         entity = ENTITIES[index]
-        query = sa.select(entity.model).where(entity.scope(actor, now)).options(*entity.options)
+        where = entity.scope(actor, now)
         if key is not None:
-            query = query.where(entity.model.id > uuid.UUID(key))
-        wanted = min(budget.room, _CHUNK)
-        records = list(db.session.scalars(query.order_by(entity.model.id).limit(wanted + 1)).unique())
+            where = sa.and_(where, entity.model.id > uuid.UUID(key))
+        wanted = budget.wanted()
+        records = entity.fetch(entity.select(where).order_by(entity.model.id).limit(wanted + 1))
         for change in _upserts(entity, records[:wanted], actor, now):
             if not budget.add(change):
                 return position.moved(entity=index, key=key), True
@@ -398,7 +447,7 @@ def pull(actor: User, cursor: str | None, limit: int, now: datetime) -> Page:
         position = _new_day(actor, position, budget, now)
         position, more = _log(actor, position, budget, now)
     _warn_if_lagging()
-    return Page(budget.changes, cursors.encode(position.moved(issued=int(now.timestamp()))), more)
+    return Page(budget.changes, cursors.encode(position.moved(issued=int(now.timestamp()))), more, budget.encoded)
 
 
 # Lag: how long the oldest open transaction has held the watermark back -----------------------------
