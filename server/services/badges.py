@@ -5,12 +5,14 @@ caller's address; a scan of a revoked or suspended badge, or a burst of scans, a
 contractor's managers.
 """
 
+import functools
 import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -201,13 +203,14 @@ def list_badges(actor: User, short_code: str | None, user_id, page: int, per_pag
     for badge in result.items:
         with_status(badge, now)
         if short_code is not None:
-            _log(badge, badge.verdict, "phone", now)
+            burst = db.session.scalar(sa.select(_burst(badge.id, now - BURST_WINDOW, now - ALERT_REPEAT_AFTER)))
+            _log(badge.verdict, "phone", now, badge.id, badge.user.organisation_id, burst)
     return result
 
 
 def with_status(badge: Badge, now: datetime) -> Badge:
     """Fill in what a tenant would be told now, and the holder's bookings today (for the office)."""
-    badge.verdict = _verdict(badge, now)
+    badge.verdict = _verdict(badge.status, badge.user.active, badge.expires_at, now)
     visits = db.session.scalars(
         sa.select(Visit)
         .where(Visit.operative_id == badge.user_id, Visit.status.in_((VisitStatus.SCHEDULED, VisitStatus.IN_PROGRESS)))
@@ -228,18 +231,19 @@ def live_secret(badge_id: uuid.UUID, actor: User) -> str:
 # Verifying at the door -----------------------------------------------------------------------------
 
 
+class Landlord(NamedTuple):
+    name: str
+    phone_office: str | None
+
+
 @dataclass
 class Verification:
     verdict: Verdict
-    badge: Badge | None = None
-    landlords: list[sa.Row] = field(default_factory=list)  # name, phone_office
+    badge: sa.Row | None = None  # a row of _at_the_door: the badge, its holder and contractor
+    landlords: list[Landlord] = field(default_factory=list)
     live: bool = False
     match_number: str | None = None
     live_expired: bool = False
-
-    @property
-    def operative(self) -> User | None:
-        return self.badge.user if self.badge else None
 
     @property
     def shows_photo(self) -> bool:
@@ -247,12 +251,12 @@ class Verification:
         return self.verdict == Verdict.GENUINE and self.badge.photo_sha256 is not None
 
 
-def _verdict(badge: Badge, now: datetime) -> Verdict:
-    if badge.status == BadgeStatus.REVOKED or not badge.user.active:
+def _verdict(status: BadgeStatus, holder_active: bool, expires_at: datetime, now: datetime) -> Verdict:
+    if status == BadgeStatus.REVOKED or not holder_active:
         return Verdict.REVOKED
-    if badge.status == BadgeStatus.SUSPENDED:
+    if status == BadgeStatus.SUSPENDED:
         return Verdict.SUSPENDED
-    if now >= badge.expires_at:
+    if now >= expires_at:
         return Verdict.EXPIRED
     return Verdict.GENUINE
 
@@ -266,36 +270,55 @@ def landlords_of(badge: Badge) -> list[sa.Row]:
     return list(db.session.execute(query.order_by(Organisation.name)))
 
 
-def _log(badge: Badge | None, verdict: Verdict, via: str, now: datetime) -> None:
-    badge_id = badge.id if badge else None
-    if badge is not None:
-        contractor_id = badge.user.organisation_id
-        if verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
-            detail = f"A {verdict.value} badge was checked at a door."
-            _alert(badge, contractor_id, f"{verdict.value}_scan", detail, now)
-        # The scans before this one, counted only up to the threshold: a hammered badge costs no more to check.
-        since = now - BURST_WINDOW
-        earlier = sa.select(BadgeScan.id).where(BadgeScan.badge_id == badge_id, BadgeScan.scanned_at > since)
-        counted = sa.select(sa.func.count()).select_from(earlier.limit(BURST_SCANS - 1).subquery())
-        if db.session.scalar(counted) == BURST_SCANS - 1:
-            _alert(badge, contractor_id, "burst", f"{BURST_SCANS} checks of one badge within 10 minutes.", now)
-    db.session.execute(sa.insert(BadgeScan).values(badge_id=badge_id, verdict=verdict, via=via, scanned_at=now))
-
-
-def _alert(badge: Badge, contractor_id: uuid.UUID, kind: str, detail: str, now: datetime) -> None:
-    """Raise an alert, unless the same one is open from the last hour: one tenant checking twice is one alert."""
-    open_already = sa.select(BadgeAlert.id).where(
-        BadgeAlert.badge_id == badge.id,
-        BadgeAlert.kind == kind,
-        BadgeAlert.acknowledged_at.is_(None),
-        BadgeAlert.raised_at > now - ALERT_REPEAT_AFTER,
+def _alert_open(badge_id, kind: str, since) -> sa.Exists:
+    """Whether the same alert is open, raised after `since` (an hour ago): one tenant checking twice is one alert."""
+    return (
+        sa.select(BadgeAlert.id)
+        .where(
+            BadgeAlert.badge_id == badge_id,
+            BadgeAlert.kind == kind,
+            BadgeAlert.acknowledged_at.is_(None),
+            BadgeAlert.raised_at > since,
+        )
+        .exists()
     )
-    if db.session.scalar(open_already.limit(1)) is not None:
+
+
+def _burst(badge_id, scans_since, alerts_since) -> sa.ColumnElement[bool]:
+    """Whether the scans since `scans_since` reach the burst threshold, and no burst alert is open yet.
+
+    The search stops at the threshold's row: a hammered badge costs no more to check.
+    """
+    earlier = sa.select(BadgeScan.id).where(BadgeScan.badge_id == badge_id, BadgeScan.scanned_at > scans_since)
+    return sa.and_(earlier.offset(BURST_SCANS - 2).limit(1).exists(), ~_alert_open(badge_id, "burst", alerts_since))
+
+
+def _log(
+    verdict: Verdict,
+    via: str,
+    now: datetime,
+    badge_id: uuid.UUID | None = None,
+    contractor_id: uuid.UUID | None = None,
+    burst: bool = False,
+) -> None:
+    """Log a check (never the caller's address); alert the contractor to a refused badge at a door or a burst."""
+    db.session.execute(sa.insert(BadgeScan).values(badge_id=badge_id, verdict=verdict, via=via, scanned_at=now))
+    if verdict in (Verdict.REVOKED, Verdict.SUSPENDED):
+        detail = f"A {verdict.value} badge was checked at a door."
+        _alert(badge_id, contractor_id, f"{verdict.value}_scan", detail, now)
+    if burst:
+        _alert(badge_id, contractor_id, "burst", f"{BURST_SCANS} checks of one badge within 10 minutes.", now)
+
+
+def _alert(badge_id: uuid.UUID, contractor_id: uuid.UUID, kind: str, detail: str, now: datetime) -> None:
+    """Raise an alert to the contractor's managers, unless the same one is open."""
+    if db.session.scalar(sa.select(_alert_open(badge_id, kind, now - ALERT_REPEAT_AFTER))):
         return
-    db.session.add(BadgeAlert(badge_id=badge.id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now))
+    values = dict(badge_id=badge_id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now)
+    db.session.execute(sa.insert(BadgeAlert).values(**values))
 
 
-def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
+def _check_live(badge: sa.Row, code: str, now: datetime) -> tuple[bool, bool]:
     """(valid, expired) for a live code: valid if made for one of the last three steps (90 s)."""
     step_text, _, mac_text = code.partition(".")
     if not step_text.isdigit() or len(step_text) > 12:
@@ -310,22 +333,76 @@ def _check_live(badge: Badge, code: str, now: datetime) -> tuple[bool, bool]:
     return current - step < LIVE_ACCEPT_STEPS, current - step >= LIVE_ACCEPT_STEPS
 
 
+def _key_in_service() -> sa.Exists:
+    return sa.select(BadgeKey.kid).where(BadgeKey.kid == Badge.kid, BadgeKey.withdrawn_at.is_(None)).exists()
+
+
 def _signed_badge(token: str) -> Badge | None:
     """The badge this exact token was issued for, if its signature holds and its key is still in service."""
     claims = badge_keys.verify(token)
     if claims is None:
         return None
-    in_service = sa.select(BadgeKey.kid).where(BadgeKey.kid == Badge.kid, BadgeKey.withdrawn_at.is_(None)).exists()
-    return db.session.scalar(sa.select(Badge).where(Badge.id == claims.badge_id, Badge.token == token, in_service))
+    return db.session.scalar(
+        sa.select(Badge).where(Badge.id == claims.badge_id, Badge.token == token, _key_in_service())
+    )
 
 
-def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
-    """The verdict for a badge's QR (or its live QR), logged."""
-    badge = _signed_badge(token)
-    if badge is None:
-        _log(None, Verdict.NOT_RECOGNISED, "qr", now)
+@functools.cache
+def _door_query(by_token: bool) -> sa.Select:
+    """Everything a check needs in one query: the badge, its holder, contractor, landlords and recent scans.
+
+    One row per landlord the contractor works for (none: one row). The statement is built once, as
+    building it costs more than running it, and each check binds its own values (_at_the_door); what it
+    reads is never cached, so a revoked badge or a deactivated holder stops verifying at once.
+    """
+    if by_token:  # the exact token issued, under a key still in service
+        where = Badge.id == sa.bindparam("badge_id"), Badge.token == sa.bindparam("token"), _key_in_service()
+    else:
+        where = (Badge.short_code == sa.bindparam("short_code"),)
+    contractor, landlord = (
+        sa.orm.aliased(Organisation, name="contractor"),
+        sa.orm.aliased(Organisation, name="landlord"),
+    )
+    return (
+        sa.select(
+            Badge.id,
+            Badge.token,
+            Badge.status,
+            Badge.expires_at,
+            Badge.photo_sha256,
+            Badge.live_secret_encrypted,
+            User.name.label("holder"),
+            User.active.label("holder_active"),
+            User.organisation_id.label("contractor_id"),
+            contractor.name.label("contractor"),
+            _burst(Badge.id, sa.bindparam("scans_since"), sa.bindparam("alerts_since")).label("burst"),
+            landlord.name.label("landlord"),
+            landlord.phone_office.label("landlord_phone"),
+        )
+        .join(User, User.id == Badge.user_id)
+        .join(contractor, contractor.id == User.organisation_id)
+        .outerjoin(Contract, (Contract.contractor_id == User.organisation_id) & Contract.active.is_(True))
+        .outerjoin(landlord, landlord.id == Contract.landlord_id)
+        .where(*where)
+        .order_by(landlord.name)
+    )
+
+
+def _at_the_door(now: datetime, **key) -> list[sa.Row]:
+    """The door query's rows for one badge: `badge_id` and `token`, or `short_code`."""
+    since = {"scans_since": now - BURST_WINDOW, "alerts_since": now - ALERT_REPEAT_AFTER}
+    return db.session.execute(_door_query("token" in key), key | since).all()
+
+
+def _checked(rows: list[sa.Row], via: str, now: datetime, live: str | None = None) -> Verification:
+    """The verdict on the badge read (no rows: not recognised), its live code checked if one came; logged."""
+    if not rows:
+        _log(Verdict.NOT_RECOGNISED, via, now)
         return Verification(Verdict.NOT_RECOGNISED)
-    result = Verification(_verdict(badge, now), badge, landlords_of(badge))
+    badge = rows[0]
+    # Two contracts with one landlord list it once.
+    landlords = list(dict.fromkeys(Landlord(r.landlord, r.landlord_phone) for r in rows if r.landlord is not None))
+    result = Verification(_verdict(badge.status, badge.holder_active, badge.expires_at, now), badge, landlords)
     if live is not None and result.verdict == Verdict.GENUINE:
         valid, expired = _check_live(badge, live, now)
         if valid:
@@ -334,25 +411,30 @@ def verify_token(token: str, now: datetime, live: str | None = None) -> Verifica
             result.verdict, result.live_expired = Verdict.EXPIRED, True
         else:
             result.verdict = Verdict.NOT_RECOGNISED
-    _log(badge, result.verdict, "live" if live is not None else "qr", now)
+    _log(result.verdict, via, now, badge.id, badge.contractor_id, badge.burst)
     return result
+
+
+def verify_token(token: str, now: datetime, live: str | None = None) -> Verification:
+    """The verdict for a badge's QR (or its live QR), logged."""
+    claims = badge_keys.verify(token)
+    if claims is None:
+        return _checked([], "qr", now)
+    rows = _at_the_door(now, badge_id=claims.badge_id, token=token)
+    return _checked(rows, "live" if live is not None and rows else "qr", now, live)
 
 
 def verify_short_code(text: str, now: datetime, via: str = "short_code") -> Verification:
     code = normalise_short_code(text)
-    badge = db.session.scalar(sa.select(Badge).where(Badge.short_code == code)) if code else None
-    if badge is None:
-        _log(None, Verdict.NOT_RECOGNISED, via, now)
-        return Verification(Verdict.NOT_RECOGNISED)
-    result = Verification(_verdict(badge, now), badge, landlords_of(badge))
-    _log(badge, result.verdict, via, now)
-    return result
+    return _checked(_at_the_door(now, short_code=code) if code else [], via, now)
 
 
 def photo_path(token: str, now: datetime) -> tuple[Path, str] | None:
     """The file of a genuine badge's photo and its sha256, for its verification page; None for any other."""
     badge = _signed_badge(token)
-    if badge is None or badge.photo_sha256 is None or _verdict(badge, now) != Verdict.GENUINE:
+    if badge is None or badge.photo_sha256 is None:
+        return None
+    if _verdict(badge.status, badge.user.active, badge.expires_at, now) != Verdict.GENUINE:
         return None
     return file_store.path(badge.photo_sha256), badge.photo_sha256
 
@@ -365,6 +447,7 @@ class Booking:
     window_end: datetime | None = None
     kind: str | None = None
     doorstep_password: bool = False  # the household set one: the page says to ask for it
+    visit_id: uuid.UUID | None = None  # never shown: the feedback page's code is made from it
 
 
 def _same_house(kept: str, typed: str) -> bool:
@@ -382,7 +465,9 @@ def booked_today(token: str, postcode: str | None, house: str, now: datetime) ->
     Only a genuine badge is ever booked; a postcode that is not one (None) or no house is simply not booked.
     """
     badge = _signed_badge(token)
-    verdict = _verdict(badge, now) if badge is not None else Verdict.NOT_RECOGNISED
+    verdict = (
+        Verdict.NOT_RECOGNISED if badge is None else _verdict(badge.status, badge.user.active, badge.expires_at, now)
+    )
     if verdict != Verdict.GENUINE or postcode is None or not house.strip():
         return Booking(verdict)
     today = london_date(now)
@@ -399,7 +484,9 @@ def booked_today(token: str, postcode: str | None, house: str, now: datetime) ->
         if london_date(visit.window_start) == today and _same_house(visit.property.house, house):
             household = visit.property.household
             has_password = household is not None and household.has_doorstep_password
-            return Booking(verdict, True, visit.window_start, visit.window_end, visit.kind.value, has_password)
+            return Booking(
+                verdict, True, visit.window_start, visit.window_end, visit.kind.value, has_password, visit.id
+            )
     return Booking(verdict)
 
 

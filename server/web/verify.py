@@ -49,10 +49,9 @@ def _as_json(result: Verification) -> dict:
     if result.live:
         body["match_number"] = result.match_number
     if result.badge is not None and result.verdict != Verdict.NOT_RECOGNISED:
-        user = result.badge.user
         body["operative"] = {
-            "name": user.name,
-            "contractor": user.organisation.name,
+            "name": result.badge.holder,
+            "contractor": result.badge.contractor,
             "landlords": [{"name": o.name, "phone": o.phone_office} for o in result.landlords],
             "valid_until": result.badge.expires_at.isoformat(),
             "photo": f"{badges.verify_url(result.badge)}/photo.jpg" if result.shows_photo else None,
