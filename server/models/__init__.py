@@ -9,6 +9,7 @@ from server.models.checklists import ChecklistTemplate, VisitReport
 from server.models.compensation import CompensationClaim
 from server.models.concerns import SENSITIVE_CATEGORIES, Concern, ConcernCategory, Severity
 from server.models.contracts import Contract
+from server.models.messages import Audience, Channel, Message, MessageState
 from server.models.no_access import NoAccessAttempt
 from server.models.organisations import Organisation, OrganisationKind, Region
 from server.models.properties import Household, Property
@@ -22,12 +23,14 @@ __all__ = [
     "SENSITIVE_CATEGORIES",
     "Attachment",
     "AttachmentKind",
+    "Audience",
     "Badge",
     "BadgeAlert",
     "BadgeKey",
     "BadgeScan",
     "BadgeStatus",
     "CardCheck",
+    "Channel",
     "Change",
     "ChecklistTemplate",
     "CompensationClaim",
@@ -36,6 +39,8 @@ __all__ = [
     "Contract",
     "DeviceSession",
     "Household",
+    "Message",
+    "MessageState",
     "MutationStatus",
     "NoAccessAttempt",
     "Organisation",
