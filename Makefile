@@ -20,11 +20,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## run: migrate, seed the demo on first run, and serve http://127.0.0.1:5000 on SQLite
+## run: migrate, seed the demo on first run, and serve http://127.0.0.1:5000 on SQLite, with a local
+## catch-all SMTP server and the messages' worker beside it (both stop with the server)
 run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops it)."
+	@echo "Email is caught, not sent: each message is kept in instance/mail/ (SMTP at 127.0.0.1:1025)."
+	@trap 'kill $$mail $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m server.dev_mail --dir instance/mail & mail=$$!; \
+	$(BIN)/flask deliver & worker=$$!; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## serve: production server (gunicorn) against DATABASE_URL

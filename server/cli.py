@@ -88,3 +88,6 @@ def init_app(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(housekeeping)
+    from server.delivery import deliver_command
+
+    app.cli.add_command(deliver_command)

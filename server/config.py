@@ -48,6 +48,13 @@ def _public_base_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _smtp_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise RuntimeError(f"SMTP_URL must look like smtp://host:port, not {value!r}")
+    return value
+
+
 def _database_url(value: str) -> str:
     # Heroku-style URLs name the old driver; Doorstep speaks psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
@@ -94,4 +101,24 @@ def load(instance_path: str, env=os.environ) -> dict:
         # PostgreSQL: no statement, and no transaction left idle, holds the sync feed (or locks) back for long.
         "DATABASE_STATEMENT_TIMEOUT_MS": int(env.get("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)),
         "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS": int(env.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000)),
+        # Messages (server/delivery): SMTP for email; in development the local catch-all `make run` starts.
+        "SMTP_URL": _smtp_url(env.get("SMTP_URL", "smtp://127.0.0.1:1025")),
+        "MAIL_FROM": env.get("MAIL_FROM", "Doorstep <no-reply@doorstep.localhost>"),
+        # SMS through GOV.UK Notify (or a compatible service); unset, an SMS is kept as failed "not set up".
+        "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk").rstrip("/"),
+        "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or None,
+        # Notify sends its own templates: one whose whole content is ((body)) (an email's: subject ((subject))).
+        "NOTIFY_SMS_TEMPLATE_ID": env.get("NOTIFY_SMS_TEMPLATE_ID") or None,
+        "NOTIFY_EMAIL_TEMPLATE_ID": env.get("NOTIFY_EMAIL_TEMPLATE_ID") or None,
+        # Email through Notify instead of SMTP when its email template is set (NOTIFY_EMAIL=1).
+        "NOTIFY_EMAIL": env.get("NOTIFY_EMAIL", "0") == "1",
+        "DELIVERY_MAX_ATTEMPTS": int(env.get("DELIVERY_MAX_ATTEMPTS", 8)),
+        "DELIVERY_BACKOFF_SECONDS": int(env.get("DELIVERY_BACKOFF_SECONDS", 30)),
+        "DELIVERY_BACKOFF_CAP_SECONDS": int(env.get("DELIVERY_BACKOFF_CAP_SECONDS", 3600)),
+        # Longer than any one send may take (SMTP and HTTP time out at DELIVERY_TIMEOUT_SECONDS).
+        "DELIVERY_LEASE_SECONDS": int(env.get("DELIVERY_LEASE_SECONDS", 120)),
+        "DELIVERY_TIMEOUT_SECONDS": float(env.get("DELIVERY_TIMEOUT_SECONDS", 20)),
+        "DELIVERY_POLL_SECONDS": float(env.get("DELIVERY_POLL_SECONDS", 2)),
+        # Managers are warned once when an open concern is this close to its due time.
+        "CONCERN_WARNING_HOURS": int(env.get("CONCERN_WARNING_HOURS", 4)),
     }

@@ -11,6 +11,11 @@ def _target(default: float):
     return fields.Float(load_default=default, validate=validate.Range(0, 1))
 
 
+class AlertContactsSchema(Schema):
+    landlord = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=20))
+    contractor = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=20))
+
+
 class ServiceStandardsSchema(Schema):
     # Keep appointments within this many minutes of the agreed time (Havebury 7.1).
     punctuality_minutes = fields.Integer(load_default=10, validate=validate.Range(0, 240))
@@ -55,6 +60,9 @@ class ServiceStandardsSchema(Schema):
     # No policy sets these two; a starting point for the contract to replace with its own.
     access_gained_target = _target(0.9)  # visits where the tenant let us in (the rest: the no-access rate)
     tenant_satisfaction_target = _target(0.9)  # satisfied or very satisfied, of those who answered
+    # Who is emailed at once about a safeguarding or emergency concern, a concern about to be late, a refused
+    # badge or compensation due: each side's named addresses; none named, that organisation's managers and admins.
+    alert_contacts = fields.Nested(AlertContactsSchema, load_default=lambda: {"landlord": [], "contractor": []})
 
 
 def validated_standards(data: dict | None) -> dict:

@@ -38,7 +38,7 @@ from server.models import (
     VisitStatus,
 )
 from server.models.base import utcnow
-from server.services import badge_keys
+from server.services import alerts, badge_keys
 from server.services.access import get_visible, is_platform_admin
 from server.services.pages import Page, paginate
 from sync.live_badge import live_code, match_number, step_at
@@ -314,8 +314,14 @@ def _alert(badge_id: uuid.UUID, contractor_id: uuid.UUID, kind: str, detail: str
     """Raise an alert to the contractor's managers, unless the same one is open."""
     if db.session.scalar(sa.select(_alert_open(badge_id, kind, now - ALERT_REPEAT_AFTER))):
         return
-    values = dict(badge_id=badge_id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now)
+    alert_id = uuid.uuid4()
+    values = dict(id=alert_id, badge_id=badge_id, contractor_id=contractor_id, kind=kind, detail=detail, raised_at=now)
     db.session.execute(sa.insert(BadgeAlert).values(**values))
+    if kind in ("revoked_scan", "suspended_scan"):  # emailed at once, in the scan's own transaction
+        holder = db.session.scalar(
+            sa.select(User.name).join(Badge, Badge.user_id == User.id).where(Badge.id == badge_id)
+        )
+        alerts.badge_refused(alert_id, kind.removesuffix("_scan"), holder, contractor_id, now)
 
 
 def _check_live(badge: sa.Row, code: str, now: datetime) -> tuple[bool, bool]:

@@ -13,7 +13,7 @@ import sync
 from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
 from server.models import Concern, ConcernCategory, Role, Severity, User, Visit, VisitStatus
-from server.services import audit
+from server.services import alerts, audit
 from server.services.access import get_visible, visit_filter
 from server.services.deadlines import concern_due_at
 from server.services.pages import Page, paginate
@@ -105,6 +105,7 @@ def raise_concern(
     db.session.add(concern)
     db.session.flush()
     sync.visit_record_changed("concern", concern.id, concern.version, visit)
+    alerts.concern_raised(concern, now)  # in this transaction: no concern without its alert, nor the reverse
     concern.shown_description = concern.description  # the raiser's own words
     return concern, True
 

@@ -22,7 +22,7 @@ from server.models import (
     VisitReport,
     VisitStatus,
 )
-from server.services import checklists, concerns, standards
+from server.services import alerts, checklists, compensation, concerns, standards
 from server.services.access import get_visible, visible
 from server.services.pages import Page, paginate
 
@@ -298,6 +298,9 @@ def mark_missed(visit_id: uuid.UUID, actor: User, now: datetime, version: int | 
         _refuse_transition(visit, "be marked missed")
     visit.status, visit.missed_at = VisitStatus.MISSED, now
     _changed(visit)
+    repair = compensation.for_repair(visit.contract, visit.repair_reference)
+    if repair.due:  # told once per repair (the dedupe key), when its misses first pass the allowance
+        alerts.compensation_due(visit, repair.missed, repair.allowed, now)
     return visit
 
 
