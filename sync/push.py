@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server import unit_of_work
 from server.errors import CODES, DomainError
@@ -98,6 +99,8 @@ def push(device_id: str, mutations: list[dict], actor: User, now: datetime) -> l
     stored = db.session.scalars(sa.select(SyncMutation).where(SyncMutation.mutation_id.in_(ids)))
     known = {row.mutation_id: _stored_answer(row, actor) for row in stored}  # a retried batch: one query
     results, seen = [], set()
+    # The batch is one request, authenticated once: the actor as loaded then, not read again after every commit.
+    loaded = _loaded(actor, actor.organisation)
     for mutation in mutations:
         mutation_id = mutation["mutation_id"]
         if mutation_id in known:
@@ -106,8 +109,25 @@ def push(device_id: str, mutations: list[dict], actor: User, now: datetime) -> l
             results.append(_stored_answer(db.session.get(SyncMutation, mutation_id), actor))
         else:
             results.append(_push_one(device_id, mutation, actor, now))
+            _restore(loaded)
         seen.add(mutation_id)
     return results
+
+
+def _loaded(*records) -> list[tuple[object, dict]]:
+    """Each record with the attributes it has loaded, to give back after a commit expires them."""
+    out = []
+    for record in records:
+        if record is not None:
+            keys = [attr.key for attr in sa.inspect(record).mapper.attrs if attr.key in record.__dict__]
+            out.append((record, {key: record.__dict__[key] for key in keys}))
+    return out
+
+
+def _restore(loaded: list[tuple[object, dict]]) -> None:
+    for record, values in loaded:
+        for key, value in values.items():
+            set_committed_value(record, key, value)
 
 
 def _result(mutation_id, status, version=None, record=None, error=None) -> dict:

@@ -84,7 +84,6 @@ def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None, 
     scope = _visit_scope(visit)
     record("visit", visit.id, visit.version, [scope])
     prop = visit.property or db.session.get(Property, visit.property_id)
-    others = _visits_needing(prop.id, exclude=visit.id)
 
     lost = reassigned and previous_operative_id is not None
     if lost:
@@ -92,11 +91,14 @@ def visit_changed(visit: Visit, previous_operative_id: uuid.UUID | None = None, 
     losers = {previous_operative_id} if lost else set()
     if visit.status == VisitStatus.CANCELLED and visit.operative_id is not None:
         losers.add(visit.operative_id)
-    for operative_id in losers - {v.operative_id for v in others}:
-        _record_home(prop, [Scope(operative_id=operative_id)], Op.DELETE)
+    if losers:  # most changes (an arrival, a report) lose nobody the home: no need to look for its other visits
+        others = _visits_needing(prop.id, exclude=visit.id)
+        for operative_id in losers - {v.operative_id for v in others}:
+            _record_home(prop, [Scope(operative_id=operative_id)], Op.DELETE)
 
     if visit.status != VisitStatus.CANCELLED and (reassigned or visit.version == 1):
         _record_home(prop, [scope])
+    db.session.flush()  # the change rows are written with the visit, as when the lookup above always ran
 
 
 def checklist_template_changed(template, contract: Contract) -> None:
