@@ -28,6 +28,7 @@ from server.models import (
     Concern,
     ConcernCategory,
     Contract,
+    FeedbackKind,
     Household,
     NoAccessAttempt,
     Organisation,
@@ -43,7 +44,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.schemas.standards import validated_standards
-from server.services import badge_keys, badges, visits
+from server.services import badge_keys, badges, feedback, visits
 from server.services.checklists import DEFAULT_ITEMS, validated_items
 
 PASSWORD = "correct horse battery"
@@ -260,3 +261,10 @@ def rebooking_request(visit_: Visit, **fields) -> RebookingRequest:
     attempt = visit_.no_access or no_access(visit_)
     defaults = dict(preferred_times="mornings", details="Not Tuesdays", callback_phone="07700 900123", language="en")
     return _add(RebookingRequest(attempt_id=attempt.id, visit_id=visit_.id, **{**defaults, **fields}))
+
+
+def complaint(visit_: Visit, now=None, **fields):
+    """A tenant's complaint about the visit, made on its feedback page (so acknowledged at once)."""
+    said = {"kind": FeedbackKind.COMPLAINT, "text": "Mud left all over the hall carpet", **fields}
+    made, _about = feedback.give_feedback(feedback.code_for(visit_, now or utcnow()), said, "en", now or utcnow())
+    return made

@@ -9,6 +9,7 @@ from server.models.checklists import ChecklistTemplate, VisitReport
 from server.models.compensation import CompensationClaim
 from server.models.concerns import SENSITIVE_CATEGORIES, Concern, ConcernCategory, Severity
 from server.models.contracts import Contract
+from server.models.feedback import Feedback, FeedbackCode, FeedbackKind
 from server.models.messages import Audience, Channel, Message, MessageState
 from server.models.no_access import NoAccessAttempt
 from server.models.organisations import Organisation, OrganisationKind, Region
@@ -38,6 +39,9 @@ __all__ = [
     "ConcernCategory",
     "Contract",
     "DeviceSession",
+    "Feedback",
+    "FeedbackCode",
+    "FeedbackKind",
     "Household",
     "Message",
     "MessageState",

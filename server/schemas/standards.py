@@ -44,6 +44,10 @@ class ServiceStandardsSchema(Schema):
     keep_photo_location = fields.Boolean(load_default=False)
     # How many working days a reply to a tenant may take (Havebury 7.1: respond fully in 10).
     respond_to_tenant_working_days = fields.Integer(load_default=10, validate=validate.Range(0, 60))
+    # A tenant's complaint, stage 1 (Housing Ombudsman Complaint Handling Code): acknowledged within 5 working
+    # days of being made, answered within 10 working days of the acknowledgement.
+    complaint_acknowledge_working_days = fields.Integer(load_default=5, validate=validate.Range(0, 60))
+    complaint_respond_working_days = fields.Integer(load_default=10, validate=validate.Range(0, 60))
     # The managers' report's target for each standard: the share of cases that should meet it (0 to 1).
     # The policies promise these to every tenant on every visit, so the default is all of them; a
     # contract sets the figure it agreed. Where no policy gives a figure, the default says so.

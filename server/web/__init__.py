@@ -2,8 +2,9 @@
 
 
 def init_app(app) -> None:
-    from server.web import cards, console, verify
+    from server.web import cards, console, feedback, verify
 
     app.register_blueprint(verify.bp)
     app.register_blueprint(cards.bp)
+    app.register_blueprint(feedback.bp)  # /f/<code>, and /v/<token>/feedback from the booked answer
     console.init_app(app)  # the managers' console under /console/

@@ -20,7 +20,19 @@ from PIL import Image
 
 from server import encryption
 from server.extensions import db
-from server.models import DeviceSession, Organisation, OrganisationKind, Property, Role, User, VisitStatus
+from server.models import (
+    Audience,
+    Channel,
+    DeviceSession,
+    Message,
+    Organisation,
+    OrganisationKind,
+    Property,
+    Role,
+    User,
+    VisitStatus,
+)
+from server.services import messages
 from tests import factories
 
 API = "/api/v1"
@@ -396,6 +408,18 @@ def record_compensation_claim(scene):
     return Call("/compensation/claims", body)
 
 
+def list_messages(scene):
+    side = scene.side
+    recipient = messages.Recipient(side.contractor_manager.email, Audience.MANAGER, organisation_id=side.contractor.id)
+    values = {"verdict": "revoked", "holder": side.operative.name, "time": "now", "link": "/console/queue"}
+    messages.enqueue(
+        "badge_refused_scan", recipient, Channel.EMAIL, "badge_refused_scan", values, "en", scene.now,
+        contract_id=side.contract.id,
+    )
+    message = db.session.scalars(db.select(Message).where(Message.contract_id == side.contract.id)).one()
+    return Call("/messages?per_page=100", listed=(message.id,))
+
+
 def get_standards_report(scene):
     return Call(f"/reports/standards?contract={scene.side.contract.id}")
 
@@ -519,6 +543,19 @@ def list_rebooking_requests(scene):
 def handle_rebooking_request(scene):
     request = factories.rebooking_request(scene.side.visit)
     return Call(f"/rebooking-requests/{request.id}/handle", {"note": "Booked for Friday morning"})
+
+
+def list_complaints(scene):
+    return Call("/complaints?per_page=100", listed=(factories.complaint(scene.side.visit).id,))
+
+
+def respond_to_complaint(scene):
+    made = factories.complaint(scene.side.visit)
+    return Call(f"/complaints/{made.id}/respond", {"note": "We are sorry; the carpet will be cleaned on Friday."})
+
+
+def list_feedback(scene):
+    return Call("/feedback?per_page=100", listed=(factories.complaint(scene.side.visit).id,))
 
 
 def list_changes(scene):
@@ -788,6 +825,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         "own":               (403, 403, 201, 201, 201, 201, 403),
         "foreign":           (403, 403, 422, 422, 422, 422, 403),
     }),
+    # The outbox: managers and admins of either organisation on the contract see its messages.
+    ("GET", "/messages"): Route(list_messages, {
+        "own":               (403, 403, SEEN, SEEN, SEEN, SEEN, 403),
+        "foreign":           (403, 403, HIDDEN, HIDDEN, HIDDEN, HIDDEN, 403),
+    }),
     # The standards report and the CSV exports: managers and admins of either organisation on the contract
     # (tests/api/test_reports.py and test_exports.py prove what each counts); no household data for the platform.
     ("GET", "/reports/standards"): Route(get_standards_report, {
@@ -893,6 +935,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/rebooking-requests/<uuid:request_id>/handle"): Route(handle_rebooking_request, {
         "own":               (403, 403, 200, 200, 200, 200, 403),
         "foreign":           (403, 403, 404, 404, 404, 404, 403),
+    }),
+    # A tenant's feedback and complaints (with their name and contact details if they gave them): as rebooking.
+    ("GET", "/complaints"): Route(list_complaints, {
+        "own":               (403, 403, SEEN, SEEN, SEEN, SEEN, 403),
+        "foreign":           (403, 403, HIDDEN, HIDDEN, HIDDEN, HIDDEN, 403),
+    }),
+    ("POST", "/complaints/<uuid:complaint_id>/respond"): Route(respond_to_complaint, {
+        "own":               (403, 403, 200, 200, 200, 200, 403),
+        "foreign":           (403, 403, 404, 404, 404, 404, 403),
+    }),
+    ("GET", "/feedback"): Route(list_feedback, {
+        "own":               (403, 403, SEEN, SEEN, SEEN, SEEN, 403),
+        "foreign":           (403, 403, HIDDEN, HIDDEN, HIDDEN, HIDDEN, 403),
     }),
     # Everyone syncs their own scope (tests/api/test_sync.py proves what each receives); nobody chooses another's.
     ("GET", "/sync/changes"): Route(list_changes, {
