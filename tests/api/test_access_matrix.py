@@ -412,10 +412,8 @@ def list_messages(scene):
     side = scene.side
     recipient = messages.Recipient(side.contractor_manager.email, Audience.MANAGER, organisation_id=side.contractor.id)
     values = {"verdict": "revoked", "holder": side.operative.name, "time": "now", "link": "/console/queue"}
-    messages.enqueue(
-        "badge_refused_scan", recipient, Channel.EMAIL, "badge_refused_scan", values, "en", scene.now,
-        contract_id=side.contract.id,
-    )
+    kind = "badge_refused_scan"
+    messages.enqueue(kind, recipient, Channel.EMAIL, kind, values, "en", scene.now, contract_id=side.contract.id)
     message = db.session.scalars(db.select(Message).where(Message.contract_id == side.contract.id)).one()
     return Call("/messages?per_page=100", listed=(message.id,))
 
