@@ -13,17 +13,29 @@ are shown only to the managers and admins of the two organisations on the visit'
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import current_app
 
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.london_time import london_date
-from server.models import Feedback, FeedbackCode, FeedbackKind, NoAccessAttempt, Organisation, Region, User, Visit
+from server.models import (
+    Audience,
+    Channel,
+    Feedback,
+    FeedbackCode,
+    FeedbackKind,
+    NoAccessAttempt,
+    Organisation,
+    Region,
+    User,
+    Visit,
+)
 from server.schemas.standards import validated_standards
-from server.services import badges, cards
+from server.services import badges, cards, messages
 from server.services.access import visit_filter
 from server.services.badges import ALPHABET
 from server.services.deadlines import end_of_day, working_days_after
@@ -119,19 +131,51 @@ def give_feedback(text: str, fields: dict, language: str, now: datetime) -> tupl
     db.session.add(feedback)
     db.session.flush()
     if feedback.kind == FeedbackKind.COMPLAINT:
-        _acknowledge(feedback, now)
+        _acknowledge(feedback, about, now)
     return feedback, about
 
 
-def _acknowledge(complaint: Feedback, now: datetime) -> None:
-    """Send the tenant the written acknowledgement of their complaint, once the message outbox exists.
+def _acknowledge(complaint: Feedback, about: FeedbackVisit, now: datetime) -> None:
+    """Queue the tenant's written acknowledgement, in their page's language, to the contact they gave for a reply.
 
-    Until then the page's thank-you (which gives the response date) is the only acknowledgement. With the
-    outbox (server/services/messages.py, `enqueue`), this queues, in the same transaction and in
-    `complaint.language`, one message to the household's phone or email if they consented to messages, or
-    else to the callback email or phone the tenant gave on the form: "We have your complaint about the
-    visit on <date>. <landlord> will reply by <response_due_at, London day>. Reference <first 8 of id>."
+    An email is preferred to a text. The household's own phone and email are not used: no consent to
+    messages is recorded for them yet, and a tenant who leaves no contact has the page's thank-you.
     """
+    if complaint.callback_email:
+        channel, address = Channel.EMAIL, complaint.callback_email
+    elif complaint.callback_phone:
+        channel, address = Channel.SMS, complaint.callback_phone
+    else:
+        return
+    locale = messages.words().languages.get(complaint.language, messages.words().languages["en"]).locale
+    values = {
+        "visit_date": format_date(london_date(about.visit.window_start), "long", locale=locale),
+        "landlord": about.landlord.name,
+        "date": format_date(due_day(complaint.response_due_at), "long", locale=locale),
+        "reference": reference(complaint),
+    }
+    household = about.visit.property.household
+    messages.enqueue(
+        "complaint_acknowledged",
+        messages.Recipient(address, Audience.TENANT, household_id=household.id if household else None),
+        channel,
+        "complaint_acknowledged",
+        values,
+        complaint.language,
+        now,
+        dedupe_key=f"complaint_acknowledged:{complaint.id}",
+        contract_id=about.visit.contract_id,
+    )
+
+
+def due_day(due_at: datetime) -> date:
+    """The UK day a deadline falls on: due at midnight is due by the end of the day before."""
+    return london_date(due_at - timedelta(microseconds=1))
+
+
+def reference(feedback: Feedback) -> str:
+    """The short reference a tenant quotes on the phone: the first 8 characters of its id."""
+    return feedback.id.hex[:8].upper()
 
 
 def _require_manager(actor: User) -> None:

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from server import errors
 from server.extensions import limiter
-from server.london_time import LONDON
+from server.london_time import london_date
 from server.models import FeedbackKind
 from server.models.base import utcnow
 from server.schemas.feedback import FeedbackFormSchema
@@ -38,14 +38,14 @@ def _code_key() -> str:
     return "feedback:" + (cards.normalise_serial(code) or code[:16])
 
 
-def _day(moment) -> str:
-    return format_date(moment.astimezone(LONDON).date(), "long", locale=pages.language().locale)
+def _day(day) -> str:
+    return format_date(day, "long", locale=pages.language().locale)
 
 
 def _summary(about: FeedbackVisit) -> dict:
     visit = about.visit
     return {
-        "date": _day(visit.window_start),
+        "date": _day(london_date(visit.window_start)),
         "job": visit.kind.value,
         "contractor": about.contractor,
         "landlord": about.landlord.name,
@@ -68,13 +68,12 @@ def _thanks(entry, about: FeedbackVisit) -> str:
     lang = pages.language().code
     if entry.kind == FeedbackKind.COMPLAINT:
         return WORDING.text(
-            lang, "feedback_complaint_thanks", landlord=about.landlord.name, date=_day(entry.response_due_at)
+            lang,
+            "feedback_complaint_thanks",
+            landlord=about.landlord.name,
+            date=_day(feedback.due_day(entry.response_due_at)),
         )
     return WORDING.text(lang, "feedback_thanks")
-
-
-def _reference(entry) -> str:
-    return entry.id.hex[:8].upper()
 
 
 @bp.get("/f/<code>")
@@ -103,7 +102,7 @@ def give_feedback(code: str):
     entry, about = feedback.give_feedback(code[:40], fields, pages.language().code, utcnow())
     message = _thanks(entry, about)
     if not as_form:
-        body = {"received": True, "kind": entry.kind.value, "reference": _reference(entry), "message": message}
+        body = {"received": True, "kind": entry.kind.value, "reference": feedback.reference(entry), "message": message}
         if entry.kind == FeedbackKind.COMPLAINT:
             body |= {
                 "acknowledged_at": entry.acknowledged_at.isoformat(),
@@ -115,7 +114,7 @@ def give_feedback(code: str):
         back=f"/f/{about.code}",
         about=about,
         message=message,
-        reference=_reference(entry),
+        reference=feedback.reference(entry),
     )
 
 

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import FeedbackKind, Region
+from server.models import Audience, Channel, FeedbackKind, Message, Region
 from server.schemas.standards import validated_standards
 from tests import factories
 
@@ -207,3 +208,37 @@ def test_another_landlords_complaints_are_not_listed_and_a_404_to_answer(client,
 
     assert _items(client, headers) == []
     assert client.post(f"{API}/{theirs.id}/respond", json={"note": "x"}, headers=headers).status_code == 404
+
+
+# The tenant's acknowledgement -------------------------------------------------------------------------
+
+
+def _messages() -> list[Message]:
+    return db.session.scalars(sa.select(Message).where(Message.kind == "complaint_acknowledged")).all()
+
+
+def test_a_tenant_who_left_an_email_is_sent_one_acknowledgement_with_the_reply_date(world):
+    made = factories.complaint(world.a.visit, now=BEFORE_CHRISTMAS, email="ann@example.org", phone="07700 900456")
+
+    [message] = _messages()
+    assert (message.channel, message.recipient, message.audience, message.lang) == (
+        Channel.EMAIL,
+        "ann@example.org",
+        Audience.TENANT,
+        "en",
+    )
+    assert f"{world.a.landlord.name} will reply by 9 January 2026." in message.body
+    assert made.id.hex[:8].upper() in message.subject
+
+
+def test_a_phone_number_alone_gets_a_text(world):
+    factories.complaint(world.a.visit, phone="07700 900456")
+
+    assert [(m.channel, m.recipient) for m in _messages()] == [(Channel.SMS, "07700 900456")]
+
+
+def test_no_contact_left_or_a_compliment_sends_nothing(world):
+    factories.complaint(world.a.visit)
+    factories.complaint(world.a.visit, kind=FeedbackKind.COMPLIMENT, text="Lovely", email="ann@example.org")
+
+    assert _messages() == []

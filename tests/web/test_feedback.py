@@ -1,13 +1,15 @@
 """A tenant rates a visit and makes a compliment or a complaint from its feedback page, /f/<code>."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from markupsafe import escape
 
 from server.extensions import db
+from server.london_time import LONDON
 from server.models import Feedback, FeedbackCode, FeedbackKind, VisitStatus
 from server.services import feedback
 from server.web.pages import WORDING
@@ -321,3 +323,12 @@ def test_without_a_booking_there_is_no_feedback_page(client, world):
     assert response.status_code == answer.status_code == 404
     assert answer.json["verdict"] == "not_recognised"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackCode)) == 0
+
+
+def test_the_thank_you_gives_the_last_day_for_the_reply(client, world, completed):
+    # Complaints made today are due at midnight after their tenth working day: the page names that day.
+    answer = client.post(f"/f/{completed}", json={"kind": "complaint", "text": "Left the water off"}).json
+
+    [stored] = _stored()
+    day = (stored.response_due_at - timedelta(seconds=1)).astimezone(LONDON).date()
+    assert f"reply by {format_date(day, 'long', locale='en_GB')}." in answer["message"]
