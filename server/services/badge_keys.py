@@ -106,7 +106,7 @@ def sign(key: BadgeKey, badge_id: uuid.UUID, expires_at: datetime) -> str:
 
 
 # Public keys by kid. A kid is a hash of its public key, so what is cached can never go stale;
-# whether a key was withdrawn is read fresh with the badge (badges._signed_badge).
+# whether a key was withdrawn is read fresh with the badge (badges._key_in_service).
 _PUBLIC_KEYS: dict[str, Ed25519PublicKey] = {}
 
 
