@@ -27,6 +27,9 @@ def _postgres_timeouts(statement_ms: int, idle_ms: int):
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET statement_timeout = {int(statement_ms)}")
             cursor.execute(f"SET idle_in_transaction_session_timeout = {int(idle_ms)}")
+            # Stored times are UTC: read in UTC, psycopg hands back datetime.UTC ones, which UTCDateTime
+            # takes as they are (in the server's zone, each one costs a conversion: 0.3 s in a year's report).
+            cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
 
     return connect

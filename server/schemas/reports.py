@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from marshmallow import Schema, ValidationError, fields, post_load
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from server.london_time import LONDON
 from server.models.base import utcnow
@@ -62,6 +62,15 @@ class RangeArgsSchema(StrictSchema):
         if to - start > LONGEST_RANGE:
             raise ValidationError(f"The range may span at most {LONGEST_RANGE.days} days.", "to")
         return {**data, "from_": start.astimezone(UTC), "to": to.astimezone(UTC)}
+
+
+class StandardsReportArgsSchema(RangeArgsSchema):
+    """The report's range, and whether to answer with JSON (the default) or a spreadsheet."""
+
+    format = fields.String(
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "csv for a spreadsheet (as `Accept: text/csv` asks); json when left out."},
+    )
 
 
 class MissedVisitSchema(Schema):

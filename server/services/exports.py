@@ -1,4 +1,4 @@
-"""Visits and concerns as CSV for the managers' spreadsheets, streamed a chunk of rows at a time.
+"""CSV for the managers' spreadsheets: visits and concerns, streamed a chunk of rows at a time, and the standards.
 
 The scope, the permissions and each visit's standards are the standards report's (server.services.reports).
 Cells a spreadsheet would run as a formula are neutralised, and the file starts with a byte order mark
@@ -18,6 +18,7 @@ from server.london_time import LONDON, london_date
 from server.models import SENSITIVE_CATEGORIES, Concern, User, Visit
 from server.services import audit, concerns, reports
 from server.services.reports import CHUNK, LABELS
+from server.services.standards import VisitFacts
 
 BOM = "\ufeff"
 # A leading = + - @ (or a tab or carriage return, which some spreadsheets skip before one) starts a formula.
@@ -51,6 +52,8 @@ VISIT_COLUMNS = [
     "Tenant satisfaction",
     "Visit id",
 ]
+# The JSON report's own names, so a spreadsheet and a script read the same figures.
+STANDARD_COLUMNS = ["key", "label", "target", "achieved", "met", "total", "missed_count"]
 CONCERN_COLUMNS = [
     "Job reference",
     "Contract",
@@ -106,21 +109,21 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def _filename(kind: str, found: reports.Scope) -> str:
-    last_day = london_date(found.end - timedelta(microseconds=1))  # `to` is exclusive
-    return f"{kind}-{london_date(found.start):%Y-%m-%d}-to-{last_day:%Y-%m-%d}.csv"
+def _filename(kind: str, start: datetime, end: datetime) -> str:
+    last_day = london_date(end - timedelta(microseconds=1))  # `to` is exclusive
+    return f"{kind}-{london_date(start):%Y-%m-%d}-to-{last_day:%Y-%m-%d}.csv"
 
 
-def _visit_row(visit: Visit, results: list) -> list:
+def _visit_row(visit: VisitFacts, results: list, home: sa.Row) -> list:
     met = {result.key: result.met for result in results}
-    contract, home = visit.contract, visit.property
+    contract = visit.contract
     satisfaction = visit.report.answers.get("satisfaction") if visit.report else None
     return [
         visit.repair_reference,
         contract.reference,
         contract.landlord.name,
         contract.contractor.name,
-        visit.operative.name if visit.operative else "",
+        home.operative_name or "",
         visit.kind.value,
         ", ".join(part for part in (home.house, home.street, home.town) if part),
         home.postcode,
@@ -152,10 +155,10 @@ def visits_csv(actor: User, filters: dict, now: datetime) -> tuple[str, Iterator
     scope_again = _streamed_scope(actor, filters)
 
     def rows():
-        for visit, results in reports.visits_with_results(scope_again(), now, for_export=True):
-            yield _visit_row(visit, results)
+        for visit, results, home in reports.visits_with_results(scope_again(), now, for_export=True):
+            yield _visit_row(visit, results, home)
 
-    return _filename("visits", found), _csv(VISIT_COLUMNS, rows())
+    return _filename("visits", found.start, found.end), _csv(VISIT_COLUMNS, rows())
 
 
 def _concerns_query(found: reports.Scope) -> sa.Select:
@@ -215,4 +218,14 @@ def concerns_csv(actor: User, filters: dict, now: datetime) -> tuple[str, Iterat
             contract = found.contracts[contract_id]
             yield _concern_row(concern, reference, contract, concern.description if readable else None, now)
 
-    return _filename("concerns", found), _csv(CONCERN_COLUMNS, rows())
+    return _filename("concerns", found.start, found.end), _csv(CONCERN_COLUMNS, rows())
+
+
+def standards_csv(actor: User, filters: dict, now: datetime) -> tuple[str, Iterator[str]]:
+    """The standards report's figures as a spreadsheet, a row a standard: (filename, the CSV's text)."""
+    report = reports.standards_report(actor, filters, now)
+    rows = (
+        [item.key, item.label, item.target, item.achieved, item.met, item.total, item.missed_count]
+        for item in report["items"]
+    )
+    return _filename("standards", report["from_"], report["to"]), _csv(STANDARD_COLUMNS, rows)

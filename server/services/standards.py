@@ -1,60 +1,119 @@
-"""Which of its contract's service standards a visit met, worked out from the records when read."""
+"""Which of its contract's service standards a visit met, worked out from the records when read.
 
+The rules read a Visit (the visit page) or a VisitFacts (the report and the export, loaded as plain rows
+in bulk): the same attribute names, so both run this very code.
+"""
+
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from server.london_time import LONDON, london_date
-from server.models import Contract, Visit, VisitKind, VisitStatus
+from server.models import Contract, NoAccessAttempt, Visit, VisitKind, VisitStatus
 from server.services import compensation
 from server.services.deadlines import working_days_between
 
 RepairLookup = Callable[[Contract, str], compensation.RepairCompensation]
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     key: str
     met: bool | None  # None: not known yet (the visit has not happened)
-    reason: str
+    # The reason, or how to word it when asked: a year's report reads none of its 100,000 reasons.
+    worded: str | Callable[[], str]
+
+    @property
+    def reason(self) -> str:
+        return self.worded if isinstance(self.worded, str) else self.worded()
+
+
+@dataclass(slots=True)
+class ReportFacts:
+    """The checklist answers of a visit's report, as the rules read them."""
+
+    answers: dict
+
+
+@dataclass(slots=True)
+class NoAccessFacts:
+    """A visit's no-access attempt, as the rules read it."""
+
+    attempted_at: datetime
+    waited_minutes: int
+    required_wait_minutes: int
+    card_left: bool
+    card_serial: str
+
+    waited_long_enough = NoAccessAttempt.waited_long_enough  # the model's own rule, not a copy
+
+
+@dataclass(slots=True)
+class VisitFacts:
+    """The columns of a visit the rules (and the report and export around them) read, with no ORM object."""
+
+    id: uuid.UUID
+    contract: Contract
+    repair_reference: str
+    kind: VisitKind
+    status: VisitStatus
+    window_start: datetime
+    window_end: datetime
+    planned_works_notice_on: date | None
+    arrived_at: datetime | None
+    id_shown_at: datetime | None
+    departed_at: datetime | None
+    report: ReportFacts | None
+    no_access: NoAccessFacts | None
+
+    @property
+    def contract_id(self) -> uuid.UUID:
+        return self.contract.id
+
+
+VisitLike = Visit | VisitFacts
 
 
 def _clock(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%H:%M")
 
 
-def _punctuality(visit: Visit, rules: dict, now: datetime) -> Result | None:
+def _punctuality(visit: VisitLike, rules: dict, now: datetime) -> Result | None:
     slack = timedelta(minutes=rules["punctuality_minutes"])
-    window = f"{_clock(visit.window_start)} to {_clock(visit.window_end)} (±{rules['punctuality_minutes']} min)"
+
+    def window() -> str:
+        return f"{_clock(visit.window_start)} to {_clock(visit.window_end)} (±{rules['punctuality_minutes']} min)"
+
     arrival = visit.arrived_at or (visit.no_access.attempted_at if visit.no_access else None)
     if visit.status == VisitStatus.MISSED:
         return Result("punctuality", False, "The contractor did not turn up.")
     if arrival is None:
         if visit.status == VisitStatus.SCHEDULED and now > visit.window_end + slack:
-            return Result("punctuality", False, f"Nobody has arrived; the window {window} has passed.")
+            return Result("punctuality", False, lambda: f"Nobody has arrived; the window {window()} has passed.")
         return None if visit.status == VisitStatus.CANCELLED else Result("punctuality", None, "Not arrived yet.")
     on_time = visit.window_start - slack <= arrival <= visit.window_end + slack
     verdict = "within" if on_time else ("before" if arrival < visit.window_start else "after")
-    return Result("punctuality", on_time, f"Arrived {_clock(arrival)}, {verdict} the booked window {window}.")
+    return Result("punctuality", on_time, lambda: f"Arrived {_clock(arrival)}, {verdict} the booked window {window()}.")
 
 
-def _id_before_entry(visit: Visit) -> Result | None:
+def _id_before_entry(visit: VisitLike) -> Result | None:
     if visit.status not in (VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED):
         return None
     if visit.id_shown_at is None:
         met = None if visit.status == VisitStatus.IN_PROGRESS else False
         return Result("id_before_entry", met, "No record of the ID card being shown.")
-    return Result("id_before_entry", True, f"ID shown at {_clock(visit.id_shown_at)}.")
+    return Result("id_before_entry", True, lambda: f"ID shown at {_clock(visit.id_shown_at)}.")
 
 
-def _from_report(visit: Visit, standard: str, item: str, wording: str) -> Result | None:
+def _from_report(visit: VisitLike, standard: str, item: str, wording: str) -> Result | None:
     answer = visit.report.answers.get(item) if visit.report else None
     if answer is None:
         return None
-    return Result(standard, answer is True, f"The report says {wording}: {'yes' if answer else 'no'}.")
+    return Result(standard, answer is True, lambda: f"The report says {wording}: {'yes' if answer else 'no'}.")
 
 
-def _planned_works_notice(visit: Visit, rules: dict) -> Result | None:
+def _planned_works_notice(visit: VisitLike, rules: dict) -> Result | None:
     if visit.kind != VisitKind.PLANNED_WORKS:
         return None
     needed = rules["planned_works_notice_working_days"]
@@ -65,11 +124,11 @@ def _planned_works_notice(visit: Visit, rules: dict) -> Result | None:
     return Result(
         "planned_works_notice",
         given >= needed,
-        f"Notice given {visit.planned_works_notice_on:%d %b %Y}, {given} working days ahead ({needed} needed).",
+        lambda: f"Notice given {visit.planned_works_notice_on:%d %b %Y}, {given} working days ahead ({needed} needed).",
     )
 
 
-def _no_access(visit: Visit, rules: dict) -> list[Result]:
+def _no_access(visit: VisitLike, rules: dict) -> list[Result]:
     attempt = visit.no_access
     if attempt is None:
         return []
@@ -77,27 +136,33 @@ def _no_access(visit: Visit, rules: dict) -> list[Result]:
         Result(
             "no_access_wait",
             attempt.waited_long_enough,
-            f"Waited {attempt.waited_minutes} min at the door ({attempt.required_wait_minutes} min expected).",
+            lambda: f"Waited {attempt.waited_minutes} min at the door ({attempt.required_wait_minutes} min expected).",
         )
     ]
     if rules["calling_card_on_no_access"]:
-        said = f"Calling card {attempt.card_serial} left." if attempt.card_left else "No calling card was left."
+        said = (
+            (lambda: f"Calling card {attempt.card_serial} left.") if attempt.card_left else "No calling card was left."
+        )
         results.append(Result("calling_card", attempt.card_left, said))
     return results
 
 
-def _missed_appointments(visit: Visit, repair_of: RepairLookup) -> Result | None:
+def _missed_appointments(visit: VisitLike, repair_of: RepairLookup) -> Result | None:
     repair = repair_of(visit.contract, visit.repair_reference)
     if repair.missed == 0:
         return None
-    reason = f"{repair.missed} appointment(s) for repair {visit.repair_reference} missed by the contractor"
-    if repair.due:
+
+    def reason() -> str:
+        said = f"{repair.missed} appointment(s) for repair {visit.repair_reference} missed by the contractor"
+        if not repair.due:
+            return said + "."
         cap = f"£{repair.daily_cap_pence / 100:.2f}"
-        reason += f"; more than {repair.allowed}, so the tenant's lost earnings are due, up to {cap} a day."
-    return Result("missed_appointments", not repair.due, reason + ("" if repair.due else "."))
+        return said + f"; more than {repair.allowed}, so the tenant's lost earnings are due, up to {cap} a day."
+
+    return Result("missed_appointments", not repair.due, reason)
 
 
-def for_visit(visit: Visit, now: datetime, repair_of: RepairLookup = compensation.for_repair) -> list[Result]:
+def for_visit(visit: VisitLike, now: datetime, repair_of: RepairLookup = compensation.for_repair) -> list[Result]:
     """Each standard that applies to this visit: met, missed (with the reason), or not known yet.
 
     `repair_of`: where the repair's missed appointments come from; a report over many visits passes

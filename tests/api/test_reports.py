@@ -1,12 +1,14 @@
 """The managers' standards report: figures added up from real visits, over a range, on their own contracts only."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.models import ConcernCategory, Role, Severity
 from server.models.base import utcnow
-from server.services import compensation, visits
+from server.services import compensation, exports, visits
 from tests import factories
 
 URL = "/api/v1/reports/standards"
@@ -438,3 +440,142 @@ def test_a_visit_the_report_lists_as_missed_says_so_on_its_own_page(client, worl
     on_its_page = {result["key"] for result in page["standards"] if result["met"] is False}
     in_the_report = {item["key"] for item in report.json["items"] if str(late.id) in {v["id"] for v in item["missed"]}}
     assert on_its_page == in_the_report == {"punctuality", "id_before_entry"}
+
+
+def test_every_visit_s_standards_in_the_export_are_those_on_its_own_page(client, world, auth_headers, now):
+    """The report and export read plain rows, the visit page the ORM visit: the same rules give the same verdicts."""
+    side = world.a
+    start = _days_ago(now, 6)
+    visits_made = [
+        done(side, _days_ago(now, 2)),
+        done(side, _days_ago(now, 3), late=timedelta(hours=3), id_shown=False),
+        done(side, _days_ago(now, 4), answers={**factories.answers_for(), "cleaned_up": False}),
+        no_access(side, _days_ago(now, 5), card_left=False, waited_minutes=3),
+        no_access(side, _days_ago(now, 5)),
+        missed(side, start, repair_reference="R-MISSED"),
+        missed(side, start + timedelta(hours=3), repair_reference="R-MISSED"),
+        missed(side, start + timedelta(hours=6), repair_reference="R-MISSED"),
+        _visit(side, _days_ago(now, 1)),  # booked, nobody came: the window has passed
+        _visit(side, _days_ago(now, 1)),
+        done(side, _days_ago(now, 1), kind="planned_works", planned_works_notice_on=_days_ago(now, 4).date()),
+        done(side, _days_ago(now, 7), kind="planned_works", planned_works_notice_on=_days_ago(now, 40).date()),
+        _visit(side, _days_ago(now, 1), kind="planned_works"),
+    ]
+    visits.cancel_visit(visits_made[9].id, "Tenant away", side.contractor_manager)
+    headers = auth_headers(side.landlord_manager)
+
+    text = client.get("/api/v1/exports/visits.csv", headers=headers).get_data(as_text=True).removeprefix("\ufeff")
+    exported = {row["Visit id"]: row for row in csv.DictReader(io.StringIO(text))}
+    columns = dict(zip(exports._STANDARD_KEYS, exports.VISIT_COLUMNS[14:], strict=False))
+    assert len(exported) == len(visits_made)
+    for visit in visits_made:
+        page = client.get(f"/api/v1/visits/{visit.id}", headers=headers).json
+        on_its_page = {result["key"]: result["met"] for result in page["standards"]}
+        row = exported[str(visit.id)]
+        in_the_export = {key: row[column] for key, column in columns.items() if row[column]}
+        expected = {key: "yes" if met else "no" for key, met in on_its_page.items() if met is not None}
+        assert in_the_export == expected, visit.repair_reference
+
+
+def _csv_rows(response) -> list[dict]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")  # so Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_the_report_as_a_spreadsheet_has_a_row_a_standard_with_the_json_figures(client, world, auth_headers, now):
+    side = world.a
+    done(side, _days_ago(now, 2))
+    done(side, _days_ago(now, 3), late=timedelta(hours=3), id_shown=False)
+    no_access(side, _days_ago(now, 4), card_left=False)
+    headers = auth_headers(side.landlord_manager)
+
+    as_json = client.get(URL, headers=headers).json["items"]
+    response = client.get(URL, query_string={"format": "csv"}, headers=headers)
+    rows = _csv_rows(response)
+
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="standards-{_days_ago(now, 28):%Y-%m-%d}-to-{now:%Y-%m-%d}.csv"'
+    )
+    assert list(rows[0]) == ["key", "label", "target", "achieved", "met", "total", "missed_count"]
+    assert [row["key"] for row in rows] == [item["key"] for item in as_json]
+    for row, item in zip(rows, as_json, strict=True):
+        assert row["label"] == item["label"]
+        assert (int(row["met"]), int(row["total"]), int(row["missed_count"])) == (
+            item["met"],
+            item["total"],
+            item["missed_count"],
+        )
+        assert row["achieved"] == ("" if item["achieved"] is None else str(item["achieved"]))
+        assert row["target"] == ("" if item["target"] is None else str(item["target"]))
+    id_shown = next(row for row in rows if row["key"] == "id_before_entry")
+    assert (id_shown["met"], id_shown["total"], id_shown["missed_count"], id_shown["achieved"]) == (
+        "1",
+        "2",
+        "1",
+        "0.5",
+    )
+
+
+def test_the_spreadsheet_names_the_range_asked_for(client, world, auth_headers):
+    response = client.get(
+        URL,
+        query_string={"from": "2026-11-01", "to": "2026-11-30", "format": "csv"},
+        headers=auth_headers(world.a.landlord_manager),
+    )
+
+    assert response.headers["Content-Disposition"] == 'attachment; filename="standards-2026-11-01-to-2026-11-30.csv"'
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "mimetype"),
+    [
+        ("text/csv", {}, "text/csv"),
+        ("text/csv, application/json;q=0.5", {}, "text/csv"),
+        ("application/json", {}, "application/json"),
+        ("*/*", {}, "application/json"),
+        (None, {}, "application/json"),
+        ("text/csv", {"format": "json"}, "application/json"),
+        ("application/json", {"format": "csv"}, "text/csv"),
+    ],
+)
+def test_csv_when_asked_for_by_accept_or_format_and_json_otherwise(
+    client, world, auth_headers, accept, query, mimetype
+):
+    headers = auth_headers(world.a.landlord_manager) | ({"Accept": accept} if accept else {})
+
+    response = client.get(URL, query_string=query, headers=headers)
+
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+
+
+def test_an_unknown_format_is_refused(client, world, auth_headers):
+    response = client.get(URL, query_string={"format": "xlsx"}, headers=auth_headers(world.a.landlord_manager))
+
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_failed"
+    assert "format" in response.json["errors"]
+
+
+def test_the_spreadsheet_keeps_the_report_s_permissions(client, world, auth_headers):
+    csv_headers = {"Accept": "text/csv"}
+    operative = client.get(URL, headers=auth_headers(world.a.operative) | csv_headers)
+    foreign = client.get(
+        URL,
+        query_string={"contract": world.b.contract.id},
+        headers=auth_headers(world.a.landlord_manager) | csv_headers,
+    )
+
+    assert (operative.status_code, operative.json["code"]) == (403, "forbidden")
+    assert (foreign.status_code, foreign.json["code"]) == (404, "not_found")
+
+
+def test_the_openapi_documents_the_spreadsheet(client):
+    spec = client.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/reports/standards"]["get"]
+
+    assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert "format" in {parameter["name"] for parameter in operation["parameters"]}
