@@ -7,6 +7,7 @@ from server.extensions import db
 from server.models import Feedback, FeedbackKind
 from server.web.pages import WORDING
 from tests import factories
+from tests.web.test_console_in_browser import LAPTOP, _sign_in
 
 LANGUAGES = {"en": "ltr", "cy": "ltr", "pl": "ltr", "ur": "rtl", "bn": "ltr", "zh-Hant": "ltr"}
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -107,3 +108,21 @@ def test_no_serious_accessibility_violations(desktop, axe, attempt, code):
     serious["thanks"] = _serious_violations(axe, page)
 
     assert serious == {"form": [], "unknown": [], "problem": [], "thanks": []}
+
+
+def test_the_complaint_reaches_the_console_queue_and_is_answered(desktop, axe, screenshot, world, attempt):
+    made = factories.complaint(world.a.visit, text="The operative left mud on the stairs", email="ann@example.org")
+    page = desktop(viewport=LAPTOP)
+    _sign_in(page, world.a.landlord_manager)
+    page.goto("/console/queue")
+    assert page.get_by_role("heading", name=f"Complaint {made.id.hex[:8].upper()}").is_visible()
+    assert _serious_violations(axe, page) == []
+    screenshot(page, "console-queue-complaint")
+
+    page.get_by_label("Our response").fill("Sorry: the stairs were cleaned on Friday.")
+    page.get_by_role("button", name="Record the response").click()
+    page.wait_for_load_state()
+
+    db.session.refresh(made)
+    assert made.response_note == "Sorry: the stairs were cleaned on Friday."
+    assert page.get_by_text("No open complaints.").is_visible()

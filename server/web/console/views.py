@@ -24,7 +24,7 @@ from server.schemas.badges import SuspendSchema
 from server.schemas.common import StrictSchema
 from server.schemas.concerns import AcknowledgeSchema
 from server.schemas.reports import RangeArgsSchema
-from server.services import attachments, badges, concerns, console, documents, reports, visits
+from server.services import attachments, badges, concerns, console, documents, feedback, reports, visits
 from server.web.console import charts, forms, signin
 
 bp = Blueprint(
@@ -230,11 +230,13 @@ def queue():
     filters = {"queue": True} | ({args["show"]: True} if args["show"] != "all" else {})
     page = concerns.list_concerns(actor, filters, now, args["page"], PER_PAGE)
     alerts = badges.list_alerts(actor, True, 1, 50).items
+    complaints = feedback.list_complaints(actor, {"open": True}, now, 1, 50).items
     return _page(
         "queue.html",
         page=page,
         show=args["show"],
         alerts=alerts,
+        complaints=complaints,
         now=now,
         due_soon=concerns.is_due_soon,
         category_labels=CATEGORY_LABELS,
@@ -256,6 +258,14 @@ def resolve_concern(concern_id: uuid.UUID):
     concerns.resolve(concern_id, body["note"], signin.user(), utcnow())
     flash("Concern resolved.")
     return redirect(_back(url_for("console.queue")), 303)
+
+
+@bp.post("/complaints/<uuid:complaint_id>/respond")
+def respond_to_complaint(complaint_id: uuid.UUID):
+    body = forms.load(forms.NoteSchema(), request.form, required=("note",))
+    feedback.respond(complaint_id, body["note"], signin.user(), utcnow())
+    flash("Response recorded; the complaint is closed.")
+    return redirect(url_for("console.queue"), 303)
 
 
 @bp.post("/badge-alerts/<uuid:alert_id>/acknowledge")
