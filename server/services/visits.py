@@ -225,7 +225,7 @@ def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, rec
         raise DomainError("validation_failed", "Some checklist answers are missing or not valid.", errors=errors)
     report = VisitReport(
         visit_id=visit.id,
-        template_id=template.id,
+        template=template,  # the relationship, so the report's data shows its version without loading it again
         answers=answers,
         submitted_by=actor.id,
         submitted_at=now,
