@@ -11,17 +11,17 @@ import sqlalchemy as sa
 from flask import current_app
 
 from server.extensions import db
-from server.london_time import LONDON
+from server.london_time import readable
 from server.models import Channel, Concern, ConcernCategory, Contract, Message, Severity, Visit
 from server.services import messages
 
 MANAGERS_LANGUAGE = "en"
 
 
-def _when(moment: datetime) -> str:
-    """A moment as a UK reader says it: 3:05pm on Tuesday 1 December 2026."""
-    local = moment.astimezone(LONDON)
-    return f"{local:%-I:%M%p}".lower() + f" on {local:%A} {local.day} {local:%B %Y}"
+def _due(moment: datetime) -> str:
+    """By when, as the console says it: "by Tue 1 Dec 2026, 15:05", or "by the end of" the day before midnight."""
+    words = readable(moment, "deadline")
+    return words if words.startswith("by ") else f"by {words}"
 
 
 def _concern_values(concern: Concern) -> dict:
@@ -36,7 +36,7 @@ def _concern_values(concern: Concern) -> dict:
         "severity": text.text(MANAGERS_LANGUAGE, f"severity_{concern.severity}"),
         "contract": visit.contract.name,
         "repair": visit.repair_reference or "(none)",
-        "due": _when(concern.due_at),
+        "due": _due(concern.due_at),
         "link": messages.console_link(),
     }
 
@@ -95,7 +95,7 @@ def concerns_due_soon(now: datetime) -> int:
 
 def badge_refused(alert_id, verdict: str, holder: str, contractor_id, now: datetime) -> int:
     """Tell the contractor's managers that a revoked or suspended badge was shown at a door."""
-    values = {"verdict": verdict, "holder": holder, "time": _when(now), "link": messages.console_link()}
+    values = {"verdict": verdict, "holder": holder, "time": readable(now), "link": messages.console_link()}
     queued = 0
     for recipient in messages.organisation_managers(contractor_id):
         queued += messages.enqueue(

@@ -46,6 +46,7 @@ def test_a_safeguarding_concern_emails_each_named_contact_once_with_a_link_and_n
         assert (message.kind, message.channel, message.state) == ("concern_urgent", "email", MessageState.QUEUED)
         assert message.subject == f"Urgent: a safeguarding concern on {world.a.contract.name}"
         assert "http://127.0.0.1:5000/console/queue" in message.body
+        assert "It must be acted on by " in message.body  # the due time, as the console's queue says it
         assert SECRET_TEXT not in message.body and "bruise" not in (message.subject + message.body)
 
 

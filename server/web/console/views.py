@@ -17,7 +17,7 @@ from flask import (
 )
 
 from server.extensions import limiter
-from server.london_time import LONDON
+from server.london_time import LONDON, readable
 from server.models import AttachmentKind, ConcernCategory, Role, VisitStatus
 from server.models.base import utcnow
 from server.schemas.badges import SuspendSchema
@@ -55,17 +55,7 @@ STANDARD_LABELS = reports.LABELS | {"missed_appointments": "Repair within its mi
 @bp.app_template_filter("london")
 def london(moment, style: str = "long") -> str:
     """A stored UTC time as people in the UK read it."""
-    if moment is None:
-        return "—"
-    local = moment.astimezone(LONDON)
-    if style == "time":
-        return f"{local:%H:%M}"
-    if style == "day":
-        return f"{local:%a} {local.day} {local:%b %Y}"
-    if style == "deadline" and (local.hour, local.minute, local.second) == (0, 0, 0):
-        day = local - timedelta(days=1)  # due at midnight: by the end of the day before
-        return f"by the end of {day:%a} {day.day} {day:%b %Y}"
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return readable(moment, style)
 
 
 bp.add_app_template_filter(badges.display_short_code, "short_code")
