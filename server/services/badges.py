@@ -239,7 +239,7 @@ class Landlord(NamedTuple):
 @dataclass
 class Verification:
     verdict: Verdict
-    badge: sa.Row | None = None  # a row of _at_the_door: the badge, its holder and contractor
+    badge: sa.Row | None = None  # a row of _door_query: the badge, its holder and contractor
     landlords: list[Landlord] = field(default_factory=list)
     live: bool = False
     match_number: str | None = None
@@ -262,7 +262,7 @@ def _verdict(status: BadgeStatus, holder_active: bool, expires_at: datetime, now
 
 
 def landlords_of(badge: Badge) -> list[sa.Row]:
-    """The name and office phone of each landlord the holder's contractor works for (plain rows: a hot path)."""
+    """The name and office phone of each landlord the holder's contractor works for (for the badge card)."""
     served = sa.select(Contract.landlord_id).where(
         Contract.contractor_id == badge.user.organisation_id, Contract.active.is_(True)
     )
@@ -285,9 +285,9 @@ def _alert_open(badge_id, kind: str, since) -> sa.Exists:
 
 
 def _burst(badge_id, scans_since, alerts_since) -> sa.ColumnElement[bool]:
-    """Whether the scans since `scans_since` reach the burst threshold, and no burst alert is open yet.
+    """Whether this scan makes a burst (BURST_SCANS - 1 before it since `scans_since`) no open alert covers yet.
 
-    The search stops at the threshold's row: a hammered badge costs no more to check.
+    The search stops at the threshold's row (OFFSET): a hammered badge costs no more to check.
     """
     earlier = sa.select(BadgeScan.id).where(BadgeScan.badge_id == badge_id, BadgeScan.scanned_at > scans_since)
     return sa.and_(earlier.offset(BURST_SCANS - 2).limit(1).exists(), ~_alert_open(badge_id, "burst", alerts_since))
