@@ -27,7 +27,7 @@ def _due(moment: datetime) -> str:
 def _concern_values(concern: Concern) -> dict:
     text = messages.words()
     category = text.text(MANAGERS_LANGUAGE, f"category_{concern.category}")
-    article = "an" if category[0] in "aeiou" else "a"
+    article = "an" if category[0] in "aeiou" else "a"  # English grammar: managers' messages are in English
     visit = concern.visit
     return {
         "category": category,
