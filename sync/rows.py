@@ -6,6 +6,9 @@ schemas (PropertySchema, HouseholdSchema, VisitSchema) dump; tests/sync/test_row
 two for every one of these entities, so a field added to a schema and not here fails a test.
 """
 
+import functools
+import json
+
 import sqlalchemy as sa
 
 from server.models import Household, Property, User, Visit
@@ -20,12 +23,25 @@ def _iso(value):
     return None if value is None else value.isoformat()
 
 
-def _text(value):
+def _uuid(value):
+    """As fields.UUID dumps it. String columns need nothing: they come back as str or None, as String dumps them."""
     return None if value is None else str(value)
 
 
-def _needs(value):
-    return None if value is None else [str(need) for need in value]
+def _needs(text: str | None) -> list[str] | None:
+    needs = None if text is None else _parsed_needs(text)
+    return None if needs is None else list(needs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_needs(text: str) -> tuple[str, ...] | None:
+    """The needs column's JSON text, parsed once: most households share a handful of values."""
+    needs = json.loads(text)
+    return None if needs is None else tuple(str(need) for need in needs)
+
+
+def _needs_text(table: sa.Table):
+    return sa.cast(table.c.needs, sa.Text)
 
 
 # Property: the address, its landlord, and which household lives there.
@@ -42,15 +58,15 @@ def property_rows(where) -> sa.Select:
 def property_data(row) -> dict:
     return {
         "id": str(row.id),
-        "uprn": _text(row.uprn),
-        "house": _text(row.house),
-        "street": _text(row.street),
-        "locality": _text(row.locality),
-        "town": _text(row.town),
-        "postcode": _text(row.postcode),
-        "landlord_id": _text(row.landlord_id),
+        "uprn": row.uprn,
+        "house": row.house,
+        "street": row.street,
+        "locality": row.locality,
+        "town": row.town,
+        "postcode": row.postcode,
+        "landlord_id": _uuid(row.landlord_id),
         "version": row.version,
-        "household_id": _text(row.household_id),
+        "household_id": _uuid(row.household_id),
     }
 
 
@@ -58,17 +74,18 @@ def property_data(row) -> dict:
 
 
 def household_rows(where) -> sa.Select:
-    return sa.select(_households).where(where)
+    columns = [column for column in _households.c if column.key != "needs"]
+    return sa.select(*columns, _needs_text(_households).label("needs")).where(where)
 
 
 def household_data(row) -> dict:
     return {
         "id": str(row.id),
-        "property_id": _text(row.property_id),
-        "tenant_name": _text(row.tenant_name),
-        "phone": _text(row.phone),
-        "email": _text(row.email),
-        "preferred_language": _text(row.preferred_language),
+        "property_id": _uuid(row.property_id),
+        "tenant_name": row.tenant_name,
+        "phone": row.phone,
+        "email": row.email,
+        "preferred_language": row.preferred_language,
         "needs": _needs(row.needs),
         "lone_worker": row.lone_worker,
         "has_doorstep_password": row.doorstep_password_encrypted is not None,
@@ -78,8 +95,11 @@ def household_data(row) -> dict:
 
 # Visit: with its home (address and what the operative needs at the door) and its operative's name.
 
-_VISIT_HOME = [_properties.c[name].label(f"p_{name}") for name in _ADDRESS] + [
-    _households.c[name].label(f"h_{name}") for name in (*_HOUSEHOLD_AT_THE_DOOR, "doorstep_password_encrypted")
+_VISIT_HOME = [
+    *(_properties.c[name].label(f"p_{name}") for name in _ADDRESS),
+    *(_households.c[name].label(f"h_{name}") for name in _HOUSEHOLD_AT_THE_DOOR if name != "needs"),
+    _needs_text(_households).label("h_needs"),
+    _households.c.doorstep_password_encrypted.label("h_doorstep_password_encrypted"),
 ]
 
 
@@ -100,21 +120,21 @@ def _visit_home(row) -> dict:
     if row.h_id is not None:
         household = {
             "id": str(row.h_id),
-            "tenant_name": _text(row.h_tenant_name),
-            "phone": _text(row.h_phone),
-            "preferred_language": _text(row.h_preferred_language),
+            "tenant_name": row.h_tenant_name,
+            "phone": row.h_phone,
+            "preferred_language": row.h_preferred_language,
             "needs": _needs(row.h_needs),
             "lone_worker": row.h_lone_worker,
             "has_doorstep_password": row.h_doorstep_password_encrypted is not None,
         }
     return {
         "id": str(row.p_id),
-        "uprn": _text(row.p_uprn),
-        "house": _text(row.p_house),
-        "street": _text(row.p_street),
-        "locality": _text(row.p_locality),
-        "town": _text(row.p_town),
-        "postcode": _text(row.p_postcode),
+        "uprn": row.p_uprn,
+        "house": row.p_house,
+        "street": row.p_street,
+        "locality": row.p_locality,
+        "town": row.p_town,
+        "postcode": row.p_postcode,
         "household": household,
     }
 
@@ -122,13 +142,13 @@ def _visit_home(row) -> dict:
 def visit_data(row) -> dict:
     operative = None
     if row.operative_id is not None:
-        operative = {"id": str(row.operative_id), "name": _text(row.operative_name)}
+        operative = {"id": str(row.operative_id), "name": row.operative_name}
     return {
         "id": str(row.id),
-        "contract_id": _text(row.contract_id),
+        "contract_id": _uuid(row.contract_id),
         "property": _visit_home(row),
         "operative": operative,
-        "repair_reference": _text(row.repair_reference),
+        "repair_reference": row.repair_reference,
         "kind": row.kind.value,
         "window_start": _iso(row.window_start),
         "window_end": _iso(row.window_end),
@@ -140,8 +160,8 @@ def visit_data(row) -> dict:
         "device_id_shown_at": _iso(row.device_id_shown_at),
         "departed_at": _iso(row.departed_at),
         "missed_at": _iso(row.missed_at),
-        "cancel_reason": _text(row.cancel_reason),
-        "notes": _text(row.notes),
+        "cancel_reason": row.cancel_reason,
+        "notes": row.notes,
         "version": row.version,
         "created_at": _iso(row.created_at),
         "updated_at": _iso(row.updated_at),
