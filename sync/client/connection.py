@@ -133,7 +133,7 @@ class Connection:
                 problem = error
             else:
                 if answer.status not in RETRIED_STATUSES:
-                    return answer if answer.status != 410 else answer
+                    return answer
                 problem = Exception(f"HTTP {answer.status}")
                 if retry_after := answer.headers.get("retry-after", "").strip():
                     pause = max(pause, float(retry_after)) if retry_after.isdigit() else pause
