@@ -25,7 +25,7 @@ from server.schemas.concerns import ConcernSchema
 from server.schemas.sync_push import ConcernRaiseSchema, MutationSchema
 from server.schemas.visits import FieldEventSchema, NoAccessCreateSchema, NoAccessSchema, VisitSchema
 from server.services import concerns, visits
-from server.services.access import get_visible
+from server.services.access import get_visible, visit_filter
 
 DUPLICATE = "duplicate"  # not stored: the answer to a mutation whose result already is
 
@@ -226,19 +226,23 @@ def _apply(op: Op, mutation: dict, actor: User, now: datetime):
 
 def _check_base_version(mutation: dict, actor: User) -> None:
     """Raise _Stale if the visit moved past base_version other than by this user's own applied pushes."""
-    visit = get_visible(actor, Visit, mutation["id"])  # another's visit is not_found, never its copy
+    # Its version alone, as the caller may see it: the op's service loads the whole visit next.
+    version = db.session.scalar(sa.select(Visit.version).where(visit_filter(actor), Visit.id == mutation["id"]))
+    if version is None:
+        get_visible(actor, Visit, mutation["id"])  # another's visit is not_found, never its copy
     base = mutation["base_version"]
-    if base == visit.version:
+    if base == version:
         return
     own = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(SyncMutation.target_version))).where(
-            SyncMutation.target_id == visit.id,
+            SyncMutation.target_id == mutation["id"],
             SyncMutation.user_id == actor.id,
             SyncMutation.status == MutationStatus.APPLIED,
             SyncMutation.target_version > base,
-            SyncMutation.target_version <= visit.version,
+            SyncMutation.target_version <= version,
         )
     )
     # A queue of arrive, id_shown, report all based on the version last pulled is not in conflict with itself.
-    if base > visit.version or own != visit.version - base:
+    if base > version or own != version - base:
+        visit = get_visible(actor, Visit, mutation["id"])
         raise _Stale(VisitSchema().dump(visit), visit.version)
