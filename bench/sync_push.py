@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -112,6 +113,10 @@ def _seed(env: dict) -> list[tuple[dict, list[list[dict]]]]:
 
 
 def _start_server(env: dict, log: Path) -> subprocess.Popen:
+    # Another bench's server on the port would answer in this one's place, and be measured instead.
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"port {PORT} is in use by another server; run again when it is free")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,
