@@ -14,8 +14,6 @@ BENCH_POSTGRES, by default postgresql://postgres@127.0.0.1:5432). It makes and d
 import gzip
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,19 +30,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+import serving  # noqa: E402 (bench/serving.py, beside this script)
+
 DATABASE = "doorstep_pull_bench"
 PORT = 5058
 RECORDS = 50_000
 PASSWORD = "bench-sync-password"
 INCREMENTAL, REPEATS = 100, 7
-
-
-def _admin(sql: str) -> None:
-    engine = sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(sql))
-    engine.dispose()
 
 
 def _seed(env: dict) -> dict:
@@ -110,7 +102,7 @@ def _seed(env: dict) -> dict:
 
 def _fill_log(total: int, world: dict) -> None:
     """Grow the change log to `total` rows with other operatives' changes, committed."""
-    engine = sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DATABASE)
+    engine = sa.create_engine(serving.url(DATABASE, driver=True))
     with engine.begin() as conn:
         have = conn.scalar(sa.text("SELECT count(*) FROM changes"))
         conn.execute(
@@ -135,7 +127,7 @@ def _change_visits(world: dict, n: int) -> None:
     Returns once the feed's watermark has passed them: another session on the server may hold it back a
     moment (the feed waits for it), and the bench measures the pull, not that wait.
     """
-    engine = sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DATABASE)
+    engine = sa.create_engine(serving.url(DATABASE, driver=True))
     with engine.begin() as conn:
         txid = conn.scalar(sa.text("SELECT pg_current_xact_id()::text::bigint"))
         conn.execute(
@@ -160,30 +152,6 @@ def _change_visits(world: dict, n: int) -> None:
             conn.rollback()
             time.sleep(0.01)
     engine.dispose()
-
-
-def _start_server(env: dict, log: Path) -> subprocess.Popen:
-    # Another bench's server on the port would answer in this one's place, and be measured instead.
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            raise SystemExit(f"port {PORT} is in use by another server; run again when it is free")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env={**os.environ, **env, "BIND": f"127.0.0.1:{PORT}", "LOG_LEVEL": "warning"},
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            conn = HTTPConnection("127.0.0.1", PORT, timeout=1)
-            conn.request("GET", "/readyz")
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 class Tablet:
@@ -236,33 +204,22 @@ def _incremental(tablet: Tablet, world: dict) -> float:
     return statistics.median(timings)
 
 
-def _rss_mb(pid: int) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    sizes = []
-    for child in children:
-        for line in Path(f"/proc/{child}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sizes
-
-
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-sync-"))
     env = {
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DATABASE_URL": serving.url(DATABASE),
         "INSTANCE_PATH": str(workdir / "instance"),
         "RATELIMIT_ENABLED": "0",
         "LOG_JSON": "1",
     }
     server = None
     try:
-        _admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        _admin(f"CREATE DATABASE {DATABASE}")
+        serving.recreate_database(DATABASE)
         began = time.perf_counter()
         world = _seed(env)
         _fill_log(10_000, world)
         print(f"seeded {RECORDS} records and 10,000 change rows in {time.perf_counter() - began:.1f} s")
-        server = _start_server(env, workdir / "gunicorn.log")
+        server = serving.start_gunicorn(env, PORT, workdir / "gunicorn.log")
         workers = len(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split())
         print(f"gunicorn on PostgreSQL: {workers} workers x 2 threads, {os.cpu_count()} CPUs\n")
 
@@ -286,13 +243,12 @@ def main() -> None:
         print(f"incremental pull of {INCREMENTAL} changes, 1M rows in the log: median {large:.1f} ms")
         print(f"ratio 1M / 10k: {large / small:.2f} (goal: about 1, cost does not grow with the log)\n")
 
-        sizes = _rss_mb(server.pid)
+        sizes = serving.worker_memory_mib(server)
         print(f"RSS per worker: {', '.join(f'{s:.0f} MB' for s in sizes)}")
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        _admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            serving.stop(server)
+        serving.drop_database(DATABASE)
 
 
 if __name__ == "__main__":

@@ -14,42 +14,24 @@ postgresql://postgres@127.0.0.1:5432). It uses (and empties) its own database, d
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-DATABASE = "doorstep_push"
+import serving  # noqa: E402 (bench/serving.py, beside this script)
+
+DATABASE = "doorstep_bench_push"
 PORT = 5061
 DEVICES, BATCHES, VISITS_PER_BATCH = 16, 5, 20  # 5 mutations a visit: batches of 100
-
-
-def _empty_database() -> None:
-    """Make the database if need be, and empty it (its tests reset the same schema, so it is left in place)."""
-    engine = sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}) is None:
-            conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    engine.dispose()
-    engine = sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + f"/{DATABASE}")
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _mutation(entity: str, op: str, record_id, data: dict, device_time: str) -> dict:
@@ -112,28 +94,6 @@ def _seed(env: dict) -> list[tuple[dict, list[list[dict]]]]:
     return devices
 
 
-def _start_server(env: dict, log: Path) -> subprocess.Popen:
-    # Another bench's server on the port would answer in this one's place, and be measured instead.
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            raise SystemExit(f"port {PORT} is in use by another server; run again when it is free")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env={**os.environ, **env, "BIND": f"127.0.0.1:{PORT}", "LOG_LEVEL": "warning"},
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start; see {log}")
-
-
 def _push_all(base_url: str, devices) -> tuple[float, list[float], dict]:
     """Every tablet pushes its batches at once; (seconds, latency per batch in ms, count per result status)."""
     address = urlsplit(base_url)
@@ -182,43 +142,34 @@ def push_rounds(base_url: str, devices) -> None:
     _report("same batches again", *_push_all(base_url, devices))
 
 
-def _worker_memory(server: subprocess.Popen) -> list[int]:
-    """Resident memory of each gunicorn worker, in MiB."""
-    pids = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-    sizes = []
-    for pid in pids:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) // 1024)
-    return sizes
-
-
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-push-"))
     env = {
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DATABASE_URL": serving.url(DATABASE),
         "INSTANCE_PATH": str(workdir / "instance"),  # the seeder and the server share its secrets
         "RATELIMIT_ENABLED": "0",  # every request comes from one address
         "LOG_JSON": "1",
     }
     server = None
     try:
-        _empty_database()
+        serving.recreate_database(DATABASE)
         devices = _seed(env)
-        server = _start_server(env, workdir / "gunicorn.log")
-        workers = len(_worker_memory(server))
+        server = serving.start_gunicorn(env, PORT, workdir / "gunicorn.log")
+        workers = len(serving.worker_memory_mib(server))
         print(f"gunicorn on PostgreSQL: {workers} workers x 2 threads, {os.cpu_count()} CPUs shared with the load")
         print(
             f"{DEVICES} tablets x {BATCHES} batches of {VISITS_PER_BATCH * 5} mutations "
             "(arrive, id_shown, 2 concerns, report per visit), all at once\n"
         )
         push_rounds(f"http://127.0.0.1:{PORT}", devices)
-        print(f"\nmemory per worker after the run: {', '.join(f'{m} MiB' for m in _worker_memory(server))}")
+        print(
+            f"\nmemory per worker after the run: {', '.join(f'{m:.0f} MiB' for m in serving.worker_memory_mib(server))}"
+        )
         print("goal: at least 500 mutations/s, p95 per batch under 250 ms")
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        _empty_database()
+            serving.stop(server)
+        serving.drop_database(DATABASE)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

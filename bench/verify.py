@@ -1,7 +1,7 @@
 """How fast a tenant's badge check answers through the real WSGI server (gunicorn) on PostgreSQL.
 
 Side by side in one run, on one server: `GET /v/<token>` (JSON: verify the Ed25519 signature, read the
-badge, decide, log the scan) and the trivial `/healthz`, with `/readyz` (one `SELECT 1`) between them
+badge, decide, log the scan) and the trivial `/healthz`, with `/readyz` (a `SELECT 1` and the sync lag) between them
 for scale. Prints each one's throughput at full load
 (wrk), their ratio (goal: verification at least half the trivial endpoint's), and verification
 latency at a steady 200 requests/s (an open-loop generator: latency counts from when each request
@@ -15,14 +15,12 @@ database.
 import os
 import queue
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -31,31 +29,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SERVER = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+import serving  # noqa: E402 (bench/serving.py, beside this script)
+
 DATABASE = "doorstep_bench_verify"
 PORT = 5057
 BADGES = 48
 WRK_SECONDS, WRK_CONNECTIONS = 10, 16
 STEADY_RATE, STEADY_SECONDS = 200, 20
-
-
-def _admin_engine():
-    return sa.create_engine(SERVER.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres")
-
-
-def _recreate_database() -> None:
-    engine = _admin_engine()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    engine.dispose()
-
-
-def _drop_database() -> None:
-    engine = _admin_engine()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-    engine.dispose()
 
 
 def _seed(env: dict) -> list[str]:
@@ -84,24 +64,6 @@ def _seed(env: dict) -> list[str]:
         paths = [f"/v/{b.token}" for b in db.session.scalars(sa.select(badges.Badge))]
         db.engine.dispose()
     return paths
-
-
-def _start_server(env: dict, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env={**os.environ, **env, "BIND": f"127.0.0.1:{PORT}", "LOG_LEVEL": "warning"},
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 def _wrk(path_or_script: str, workdir: Path) -> tuple[float, str]:
@@ -165,14 +127,14 @@ def main() -> None:
         raise SystemExit("bench/verify.py needs wrk: apt-get install -y wrk")
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-verify-"))
     env = {
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DATABASE_URL": serving.url(DATABASE),
         "INSTANCE_PATH": str(workdir / "instance"),  # the seeder and the server share its secrets
         "RATELIMIT_ENABLED": "0",  # every request comes from one address
         "LOG_JSON": "1",
     }
     server = None
     try:
-        _recreate_database()
+        serving.recreate_database(DATABASE)
         paths = _seed(env)
         (workdir / "paths.lua").write_text(
             "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
@@ -180,8 +142,8 @@ def main() -> None:
             "request = function()\n  n = n + 1\n"
             '  return wrk.format("GET", paths[(n % #paths) + 1])\nend\n'
         )
-        server = _start_server(env, workdir / "gunicorn.log")
-        workers = len(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split())
+        server = serving.start_gunicorn(env, PORT, workdir / "gunicorn.log")
+        workers = len(serving.worker_memory_mib(server))
         print(f"gunicorn on PostgreSQL: {workers} workers x 2 threads, {os.cpu_count()} CPUs shared with the load")
         print(f"{len(paths)} badges checked round-robin; wrk: {WRK_CONNECTIONS} connections, {WRK_SECONDS} s each\n")
 
@@ -191,7 +153,7 @@ def main() -> None:
         one_query, one_query_p99 = _wrk("/readyz", workdir)
         verify, verify_p99 = _wrk(str(workdir / "paths.lua"), workdir)
         print(f"{'GET /healthz (trivial)':32} {trivial:8.0f} req/s   p99 {trivial_p99:>8}")
-        print(f"{'GET /readyz (one SELECT 1)':32} {one_query:8.0f} req/s   p99 {one_query_p99:>8}")
+        print(f"{'GET /readyz (2 reads)':32} {one_query:8.0f} req/s   p99 {one_query_p99:>8}")
         print(f"{'GET /v/<token> (verify, JSON)':32} {verify:8.0f} req/s   p99 {verify_p99:>8}")
         print(f"{'ratio verify / trivial':32} {verify / trivial:8.2f}   (goal: at least 0.50)\n")
 
@@ -203,9 +165,8 @@ def main() -> None:
         )
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        _drop_database()
+            serving.stop(server)
+        serving.drop_database(DATABASE)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
