@@ -25,12 +25,25 @@ def chromium():
         browser.close()
 
 
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
 @pytest.fixture(scope="session")
 def axe(chromium):
-    """axe-core, to run on a page open in the browser."""
+    """axe-core on a page open in the browser: its serious and critical WCAG 2.2 AA findings, as (id, help, where)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    return Axe()
+    checker = Axe()
+
+    def serious(page) -> list:
+        results = checker.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        return [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return serious
 
 
 @pytest.fixture
