@@ -25,6 +25,16 @@ def url(database: str, driver: bool = False) -> str:
     return f"{base}/{database}"
 
 
+def app_environment(database: str, workdir: Path) -> dict:
+    """What the seeder and the server both run with: the bench's database and instance, no rate limits."""
+    return {
+        "DATABASE_URL": url(database),
+        "INSTANCE_PATH": str(workdir / "instance"),  # the seeder and the server share its secrets
+        "RATELIMIT_ENABLED": "0",  # every request comes from one address
+        "LOG_JSON": "1",
+    }
+
+
 def _admin(sql: str) -> None:
     engine = sa.create_engine(url("postgres", driver=True))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -206,12 +206,7 @@ def _incremental(tablet: Tablet, world: dict) -> float:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-sync-"))
-    env = {
-        "DATABASE_URL": serving.url(DATABASE),
-        "INSTANCE_PATH": str(workdir / "instance"),
-        "RATELIMIT_ENABLED": "0",
-        "LOG_JSON": "1",
-    }
+    env = serving.app_environment(DATABASE, workdir)
     server = None
     try:
         serving.recreate_database(DATABASE)

@@ -144,12 +144,7 @@ def push_rounds(base_url: str, devices) -> None:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-push-"))
-    env = {
-        "DATABASE_URL": serving.url(DATABASE),
-        "INSTANCE_PATH": str(workdir / "instance"),  # the seeder and the server share its secrets
-        "RATELIMIT_ENABLED": "0",  # every request comes from one address
-        "LOG_JSON": "1",
-    }
+    env = serving.app_environment(DATABASE, workdir)
     server = None
     try:
         serving.recreate_database(DATABASE)

@@ -126,12 +126,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("bench/verify.py needs wrk: apt-get install -y wrk")
     workdir = Path(tempfile.mkdtemp(prefix="doorstep-bench-verify-"))
-    env = {
-        "DATABASE_URL": serving.url(DATABASE),
-        "INSTANCE_PATH": str(workdir / "instance"),  # the seeder and the server share its secrets
-        "RATELIMIT_ENABLED": "0",  # every request comes from one address
-        "LOG_JSON": "1",
-    }
+    env = serving.app_environment(DATABASE, workdir)
     server = None
     try:
         serving.recreate_database(DATABASE)
