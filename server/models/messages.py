@@ -42,6 +42,7 @@ class Message(IdMixin, db.Model):
     # Whose message it is: the managers of this organisation, and of both sides of this contract, see it.
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     contract_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
     template: Mapped[str] = mapped_column(sa.String(60))
     lang: Mapped[str] = mapped_column(sa.String(16))
     # Rendered when queued: what is sent is what was decided with the event, whatever the wording becomes.
@@ -50,6 +51,8 @@ class Message(IdMixin, db.Model):
     state: Mapped[MessageState] = enum_column(MessageState, "message_state", default=MessageState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Past this it is no use (a reminder after the visit began): the worker cancels it instead of sending it.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set (and committed) just before the provider may have the message: past it, a resend could duplicate.
     handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

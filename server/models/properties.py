@@ -1,10 +1,11 @@
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.base import IdMixin, TimestampMixin, VersionMixin
+from server.models.base import IdMixin, TimestampMixin, UTCDateTime, VersionMixin
 
 
 class Property(IdMixin, TimestampMixin, VersionMixin, db.Model):
@@ -38,6 +39,15 @@ class Household(IdMixin, TimestampMixin, VersionMixin, db.Model):
     lone_worker: Mapped[bool] = mapped_column(default=False)
     # Fernet ciphertext; released only to the assigned operative on the visit day, and logged.
     doorstep_password_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    # Messages about visits go only where the tenant agreed: the channel ("sms" or "email"), when, to whom, how.
+    # None: no consent recorded, so nothing is sent (a planned-works notice goes as a letter).
+    contact_channel: Mapped[str | None] = mapped_column(sa.String(10))
+    contact_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_consent_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
+    contact_consent_note: Mapped[str | None] = mapped_column(sa.String(300))  # "asked on the phone", "form"
+    # The tenant's own "stop these messages" (the link in each message, by its code); consent again clears it.
+    messages_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stop_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
 
     # Defined before the `property` relationship below, which shadows the builtin in this class body.
     @property

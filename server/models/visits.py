@@ -54,6 +54,9 @@ class Visit(IdMixin, TimestampMixin, VersionMixin, db.Model):
     departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    cancelled_by_tenant: Mapped[bool] = mapped_column(default=False)  # else the contractor could not come
+    # When the operative now expects to arrive, as they marked it on the tablet (running late or early).
+    expected_arrival_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str | None] = mapped_column(sa.Text)  # the office's note for the operative
 
     contract: Mapped[Contract] = relationship(lazy="joined")

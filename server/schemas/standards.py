@@ -6,6 +6,9 @@ a contract overrides any of them.
 
 from marshmallow import Schema, fields, validate
 
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_CLOCK_ERROR = "A time of day as HH:MM, 24-hour clock, London time."
+
 
 def _target(default: float):
     return fields.Float(load_default=default, validate=validate.Range(0, 1))
@@ -64,6 +67,13 @@ class ServiceStandardsSchema(Schema):
     # No policy sets these two; a starting point for the contract to replace with its own.
     access_gained_target = _target(0.9)  # visits where the tenant let us in (the rest: the no-access rate)
     tenant_satisfaction_target = _target(0.9)  # satisfied or very satisfied, of those who answered
+    # Tenants' messages (server/services/tenant_messages.py). No policy sets these: a decent starting point.
+    # No message to a tenant between these London times: it waits until the quiet hours end.
+    quiet_hours_start = fields.String(load_default="20:00", validate=validate.Regexp(_CLOCK, error=_CLOCK_ERROR))
+    quiet_hours_end = fields.String(load_default="08:00", validate=validate.Regexp(_CLOCK, error=_CLOCK_ERROR))
+    # At most this many messages to one home in 24 hours, besides the essential ones (a visit that cannot go
+    # ahead as booked, a planned-works notice), which always go.
+    tenant_messages_per_day = fields.Integer(load_default=3, validate=validate.Range(1, 20))
     # Who is emailed at once about a safeguarding or emergency concern, a concern about to be late, a refused
     # badge or compensation due: each side's named addresses; none named, that organisation's managers and admins.
     alert_contacts = fields.Nested(AlertContactsSchema, load_default=lambda: {"landlord": [], "contractor": []})

@@ -40,12 +40,19 @@ class Recipient:
 
 
 def render(template: str, channel: Channel, lang: str, values: dict) -> tuple[str | None, str]:
-    """(subject, body) of a template in a language; SMS have no subject."""
+    """(subject, body) of a template in a language; SMS have no subject.
+
+    A tenant's message (one given a `stop_link`) ends with how to stop them.
+    """
     text = words()
     body = text.text(lang, f"{template}_{channel.value}", **values).strip()
+    to_tenant = "stop_link" in values
+    if to_tenant:
+        body += ("\n\n" if channel == Channel.EMAIL else " ") + text.text(lang, f"stop_line_{channel.value}", **values)
     if channel == Channel.SMS:
         return None, body
-    return text.text(lang, f"{template}_subject", **values), f"{body}\n\n{text.text(lang, 'signature')}\n"
+    signature = text.text(lang, "tenant_signature" if to_tenant else "signature", **values)
+    return text.text(lang, f"{template}_subject", **values), f"{body}\n\n{signature}\n"
 
 
 def enqueue(
@@ -59,8 +66,16 @@ def enqueue(
     *,
     dedupe_key: str | None = None,
     contract_id: uuid.UUID | None = None,
+    visit_id: uuid.UUID | None = None,
+    not_before: datetime | None = None,
+    expires_at: datetime | None = None,
+    cancelled_because: str | None = None,
 ) -> bool:
-    """Queue one message in the caller's transaction; False if its dedupe key was queued before."""
+    """Queue one message in the caller's transaction; False if its dedupe key was queued before.
+
+    `cancelled_because`: the message is kept as cancelled, with the reason, so the office sees the
+    tenant was not told and why (opted out, too many messages today, too late to be of use).
+    """
     subject, body = render(template, channel, lang, values)
     row = dict(
         id=uuid.uuid4(),
@@ -72,13 +87,16 @@ def enqueue(
         household_id=recipient.household_id,
         organisation_id=recipient.organisation_id,
         contract_id=contract_id,
+        visit_id=visit_id,
         template=template,
         lang=lang,
         subject=subject,
         body=body,
-        state=MessageState.QUEUED,
+        state=MessageState.CANCELLED if cancelled_because else MessageState.QUEUED,
+        last_error=cancelled_because,
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=max(now, not_before or now),
+        expires_at=expires_at,
         idempotency_key=uuid.uuid4().hex,
         dedupe_key=dedupe_key,
         created_at=now,
