@@ -21,14 +21,20 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.runtime
 
 ## run: migrate, seed the demo on first run, and serve http://127.0.0.1:5000 on SQLite, with a local
-## catch-all SMTP server and the messages' worker beside it (both stop with the server)
+## catch-all SMTP server, a Notify stand-in and the messages' worker beside it (all stop with the server).
+## The Notify key is made up for each run (only here, never for `make serve`): nothing holds a fixed secret.
 run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops it)."
 	@echo "Email is caught, not sent: each message is kept in instance/mail/ (SMTP at 127.0.0.1:1025)."
-	@trap 'kill $$mail $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Text messages are caught, not sent: each is kept in instance/texts/ (Notify at 127.0.0.1:1026)."
+	@trap 'kill $$mail $$texts $$worker 2>/dev/null' EXIT INT TERM; \
+	export NOTIFY_API_KEY=$$($(BIN)/python -c 'import uuid; print(f"doorstep_dev-{uuid.uuid4()}-{uuid.uuid4()}")'); \
+	export NOTIFY_SMS_TEMPLATE_ID=$$($(BIN)/python -c 'import uuid; print(uuid.uuid4())'); \
+	export NOTIFY_BASE_URL=http://127.0.0.1:1026; \
 	$(BIN)/python -m server.dev_mail --dir instance/mail & mail=$$!; \
+	$(BIN)/python -m server.dev_notify --dir instance/texts --port 1026 & texts=$$!; \
 	$(BIN)/flask deliver & worker=$$!; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -1,12 +1,14 @@
-"""A real SMTP server (the development catch-all on a free port) and a fake Notify, for the outbox's tests."""
+"""A real SMTP server and a Notify stand-in (the development ones, on free ports), for the outbox's tests."""
 
 import socket
 
 import pytest
 
-from server import dev_mail
+from server import dev_mail, dev_notify
 from server.delivery import providers
-from tests.messages.fake_notify import API_KEY, SMS_TEMPLATE, FakeNotify
+
+API_KEY = "doorstep_test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+SMS_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 
 
 def free_port() -> int:
@@ -29,8 +31,9 @@ def mail_sink(tmp_path):
 
 
 @pytest.fixture
-def fake_notify():
-    notify = FakeNotify().start()
+def fake_notify(tmp_path):
+    """The Notify stand-in on a free port; `.sent` what it accepted, each also kept in `.folder`."""
+    notify = dev_notify.StandIn(API_KEY, tmp_path / "texts").start()
     try:
         yield notify
     finally:
@@ -53,7 +56,7 @@ def delivery_config(app):
 
 @pytest.fixture
 def channels(app, delivery_config, mail_sink, fake_notify):
-    """The providers the worker would build, pointed at the test's SMTP server and fake Notify."""
+    """The providers the worker would build, pointed at the test's SMTP server and Notify stand-in."""
     config = delivery_config(
         SMTP_URL=mail_sink.url,
         NOTIFY_BASE_URL=fake_notify.url,

@@ -1,5 +1,6 @@
-"""The worker sends the outbox through a real SMTP server and a fake Notify, once each, retrying an outage."""
+"""The worker sends the outbox through a real SMTP server and a Notify stand-in, once each, retrying an outage."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,7 @@ from server.extensions import db
 from server.models import Audience, Channel, Message, MessageState
 from server.services import concerns, messages
 from tests import factories
-from tests.messages.conftest import free_port
-from tests.messages.fake_notify import SMS_TEMPLATE
+from tests.messages.conftest import SMS_TEMPLATE, free_port
 
 SECRET_TEXT = "Child left alone overnight, bruise on arm"
 
@@ -96,6 +96,17 @@ def test_the_worker_sends_a_text_through_notify_with_its_reference(world, now, c
     assert notification["personalisation"]["body"] == message.body
     db.session.refresh(message)
     assert (message.state, message.provider, message.provider_id) == ("sent", "notify", notification["id"])
+
+
+def test_the_notify_stand_in_keeps_each_text_it_is_sent_as_a_file(world, now, channels, fake_notify):
+    message = _sms(world, now)
+
+    delivery.run_pass(now, channels)
+
+    [kept] = fake_notify.folder.glob("*.json")
+    notification = json.loads(kept.read_text(encoding="utf-8"))
+    assert (notification["phone_number"], notification["personalisation"]["body"]) == ("07700 900123", message.body)
+    assert notification == fake_notify.sent[0]
 
 
 def test_killed_between_sending_and_recording_a_text_is_not_sent_twice(world, now, channels, fake_notify, app):
