@@ -24,6 +24,10 @@ backoff (DELIVERY_BACKOFF_SECONDS doubling, capped at DELIVERY_BACKOFF_CAP_SECON
 DELIVERY_MAX_ATTEMPTS; a permanent one (a refused address or key, no provider set up) fails at once.
 A failed message stays in the outbox, visible, and raises a message to its organisation's managers.
 
+Waking. Between passes the worker waits DELIVERY_POLL_SECONDS, but on PostgreSQL `enqueue` also NOTIFYs the
+outbox's channel, delivered when the event's transaction commits, and the worker LISTENs: an urgent alert goes
+out at once, not at the next poll. The poll still finds what falls due later (a retry, the end of quiet hours).
+
 Each pass also queues the managers' warnings of concerns about to be late (server/services/alerts.py),
 once per concern by the dedupe key: deadlines are computed when read, and this is where they are read.
 """
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
+import psycopg
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
@@ -43,7 +48,7 @@ from server.delivery.smtp import SmtpProvider
 from server.extensions import db
 from server.models import Channel, Message, MessageState
 from server.models.base import utcnow
-from server.services import alerts
+from server.services import alerts, messages
 
 PASS_LIMIT = 1000  # messages sent in one pass at most, so a pass always ends
 
@@ -166,6 +171,25 @@ def run_pass(now: datetime, by_channel: dict[Channel, Provider]) -> Pass:
     return done
 
 
+def outbox_listener() -> psycopg.Connection | None:
+    """On PostgreSQL, a connection of the worker's own that LISTENs for enqueue's NOTIFY; None on SQLite."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = psycopg.connect(url, autocommit=True)
+    connection.execute(f"LISTEN {messages.OUTBOX_CHANNEL}")
+    return connection
+
+
+def wait(seconds: float, listener: psycopg.Connection | None) -> None:
+    """Sleep until a message is queued (the NOTIFY arrives when its transaction commits) or `seconds` pass."""
+    if listener is None:
+        time.sleep(seconds)
+        return
+    for _ in listener.notifies(timeout=seconds, stop_after=1):
+        pass
+
+
 @click.command("deliver")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for tests and cron).")
 @with_appcontext
@@ -173,6 +197,7 @@ def deliver_command(once: bool) -> None:
     """Send the outbox's messages: claim, send, retry with backoff, alert on failure."""
     by_channel = providers(current_app.config)
     poll = current_app.config["DELIVERY_POLL_SECONDS"]
+    listener = None
     while True:
         done = run_pass(utcnow(), by_channel)
         if once or done.sent or done.failed or done.retrying or done.warnings:
@@ -182,4 +207,9 @@ def deliver_command(once: bool) -> None:
             )
         if once:
             return
-        time.sleep(poll)
+        try:
+            listener = listener or outbox_listener()
+            wait(poll, listener)
+        except psycopg.OperationalError:  # the database went away: poll until it is back, then listen again
+            listener = None
+            time.sleep(poll)

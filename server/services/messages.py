@@ -23,6 +23,7 @@ from server.services.access import contract_filter
 from server.services.pages import Page, paginate
 
 WORDING = Path(__file__).resolve().parent.parent / "delivery" / "wording"
+OUTBOX_CHANNEL = "doorstep_outbox"  # PostgreSQL's LISTEN/NOTIFY channel: the worker sends at once, not at its next poll
 SHOWN_OF_ADDRESS = 4  # a tenant's phone or email shows only its last few characters to the office
 
 
@@ -104,7 +105,10 @@ def enqueue(
     # Two workers (or requests) may decide the same warning at once: the unique key lets one row in, quietly.
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Message).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(statement.returning(Message.id)).scalar() is not None
+    queued = db.session.execute(statement.returning(Message.id)).scalar() is not None
+    if queued and insert is postgresql.insert:
+        db.session.execute(sa.text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the worker when this commits, not before
+    return queued
 
 
 def console_link(path: str = "/console/queue") -> str:

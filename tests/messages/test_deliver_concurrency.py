@@ -95,3 +95,23 @@ def test_two_workers_at_once_send_each_message_exactly_once(committing_app):
     with committing_app.app_context():
         states = db.session.scalars(sa.select(Message.state)).all()
         assert Counter(states) == {MessageState.SENT: MESSAGES}
+
+
+def test_a_waiting_worker_is_woken_when_a_queued_message_commits_and_not_before(committing_app):
+    with committing_app.app_context():
+        listener = delivery.outbox_listener()
+        try:
+            org = factories.contractor()
+            recipient = messages.Recipient("duty@contractor.example", Audience.MANAGER, organisation_id=org.id)
+            values = {"verdict": "revoked", "holder": "Dan", "time": "now", "link": "L"}
+            now = utcnow()
+            messages.enqueue("badge_refused_scan", recipient, Channel.EMAIL, "badge_refused_scan", values, "en", now)
+            db.session.flush()
+            assert list(listener.notifies(timeout=0.2)) == []  # not yet committed: nothing to send
+
+            db.session.commit()
+
+            woken = next(listener.notifies(timeout=10, stop_after=1), None)
+            assert woken is not None and woken.channel == messages.OUTBOX_CHANNEL
+        finally:
+            listener.close()
