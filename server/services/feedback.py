@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from babel.dates import format_date
 from flask import current_app
 
 from server.errors import Forbidden, NotFound
@@ -35,7 +34,7 @@ from server.models import (
     Visit,
 )
 from server.schemas.standards import validated_standards
-from server.services import badges, cards, messages
+from server.services import badges, cards, messages, tenant_messages
 from server.services.access import visit_filter
 from server.services.badges import ALPHABET
 from server.services.deadlines import end_of_day, working_days_after
@@ -136,25 +135,29 @@ def give_feedback(text: str, fields: dict, language: str, now: datetime) -> tupl
 
 
 def _acknowledge(complaint: Feedback, about: FeedbackVisit, now: datetime) -> None:
-    """Queue the tenant's written acknowledgement, in their page's language, to the contact they gave for a reply.
+    """Queue the tenant's written acknowledgement: to the contact they gave for a reply, in their page's language.
 
-    An email is preferred to a text. The household's own phone and email are not used: no consent to
-    messages is recorded for them yet, and a tenant who leaves no contact has the page's thank-you.
+    An email is preferred to a text. A tenant who left no contact is acknowledged on the channel the household
+    agreed to (if it did), in its own language, as any message about the visit; otherwise the page's thank-you is
+    all there is.
     """
     if complaint.callback_email:
         channel, address = Channel.EMAIL, complaint.callback_email
     elif complaint.callback_phone:
         channel, address = Channel.SMS, complaint.callback_phone
     else:
-        return
-    locale = messages.words().languages.get(complaint.language, messages.words().languages["en"]).locale
+        channel = address = None
+    visit, household = about.visit, about.visit.property.household
+    language = complaint.language if address else (household.preferred_language if household else "en")
     values = {
-        "visit_date": format_date(london_date(about.visit.window_start), "long", locale=locale),
+        "visit_date": tenant_messages.when(visit.window_start, language)["date"],
         "landlord": about.landlord.name,
-        "date": format_date(due_day(complaint.response_due_at), "long", locale=locale),
+        "date": tenant_messages.day(due_day(complaint.response_due_at), language),
         "reference": reference(complaint),
     }
-    household = about.visit.property.household
+    if address is None:
+        tenant_messages.tell(visit, "complaint_acknowledged", now, key=str(complaint.id), values=values)
+        return
     messages.enqueue(
         "complaint_acknowledged",
         messages.Recipient(address, Audience.TENANT, household_id=household.id if household else None),
@@ -164,7 +167,8 @@ def _acknowledge(complaint: Feedback, about: FeedbackVisit, now: datetime) -> No
         complaint.language,
         now,
         dedupe_key=f"complaint_acknowledged:{complaint.id}",
-        contract_id=about.visit.contract_id,
+        contract_id=visit.contract_id,
+        visit_id=visit.id,
     )
 
 

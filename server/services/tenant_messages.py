@@ -13,7 +13,7 @@ from server/delivery/wording/ (English where a string is not translated yet).
 """
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_time
@@ -47,13 +47,15 @@ def _locale(lang: str) -> str:
     return text.languages.get(lang, text.languages["en"]).locale
 
 
+def day(on: date, lang: str) -> str:
+    """A day as the household reads it: "Tuesday 8 December"."""
+    return format_date(on, "EEEE d MMMM", locale=_locale(lang))
+
+
 def when(moment: datetime, lang: str) -> dict:
     """A moment's day and time as the household reads them: {"date": "Tuesday 8 December", "time": "09:30"}."""
-    local, locale = moment.astimezone(LONDON), _locale(lang)
-    return {
-        "date": format_date(local.date(), "EEEE d MMMM", locale=locale),
-        "time": format_time(local, "HH:mm", locale=locale),
-    }
+    local = moment.astimezone(LONDON)
+    return {"date": day(local.date(), lang), "time": format_time(local, "HH:mm", locale=_locale(lang))}
 
 
 def visit_values(visit: Visit, lang: str) -> dict:
@@ -111,6 +113,11 @@ def address(household: Household) -> tuple[Channel, str] | None:
     return None
 
 
+def dedupe_key(template: str, key: str) -> str:
+    """The outbox's key under which `tell` queues `template` once per `key`."""
+    return f"{template}:{key}"
+
+
 def tell(
     visit: Visit,
     template: str,
@@ -149,7 +156,7 @@ def tell(
         full,
         lang,
         now,
-        dedupe_key=f"{template}:{key}",
+        dedupe_key=dedupe_key(template, key),
         contract_id=visit.contract_id,
         visit_id=visit.id,
         not_before=due,

@@ -227,7 +227,7 @@ def test_a_tenant_who_left_an_email_is_sent_one_acknowledgement_with_the_reply_d
         Audience.TENANT,
         "en",
     )
-    assert f"{world.a.landlord.name} will reply by 9 January 2026." in message.body
+    assert f"{world.a.landlord.name} will reply by Friday 9 January." in message.body
     assert made.id.hex[:8].upper() in message.subject
 
 
@@ -237,8 +237,20 @@ def test_a_phone_number_alone_gets_a_text(world):
     assert [(m.channel, m.recipient) for m in _messages()] == [(Channel.SMS, "07700 900456")]
 
 
-def test_no_contact_left_or_a_compliment_sends_nothing(world):
+def test_no_contact_left_or_a_compliment_sends_nothing_to_a_household_that_agreed_to_no_messages(world):
     factories.complaint(world.a.visit)
     factories.complaint(world.a.visit, kind=FeedbackKind.COMPLIMENT, text="Lovely", email="ann@example.org")
 
     assert _messages() == []
+
+
+def test_no_contact_left_is_acknowledged_on_the_households_agreed_channel_in_its_language(world):
+    household = world.a.visit.property.household
+    household.phone, household.contact_channel, household.preferred_language = "07700 900789", "sms", "cy"
+    db.session.flush()
+
+    factories.complaint(world.a.visit, now=BEFORE_CHRISTMAS)
+
+    [message] = _messages()
+    assert (message.channel, message.recipient, message.lang) == (Channel.SMS, "07700 900789", "cy")
+    assert message.visit_id == world.a.visit.id
