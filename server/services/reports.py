@@ -1,11 +1,14 @@
 """The contract managers' figures: each service standard's share met over a range of booked visits.
 
-Every figure adds up the per-visit results of server.services.standards (the visit page's `standards`),
-so a visit counted as missed here is one its own page says missed, for the same reason. Visits are
-read in chunks as plain rows of what the rules read (with the report's answers and the no-access attempt
-joined in, the repair's missed appointments fetched in bulk), never an ORM object or a query per visit.
+A year of a busy contract is 50,000 visits: reading each into Python took seconds, so the database
+counts them. Each visit's verdicts are server.services.standards' SQL twins of the visit page's rules
+(proven equal visit by visit in tests/test_standards.py); one query adds them up and lists the first
+visits that missed each standard. Only the planned works notice (bank holidays) and the concerns (a few
+per hundred visits) run the per-visit rules in Python. The export reads every visit as a plain row and
+runs the rules themselves (`visits_with_results`).
 """
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from server.models import (
     Property,
     User,
     Visit,
+    VisitKind,
     VisitReport,
     VisitStatus,
 )
@@ -205,7 +209,7 @@ def visits_with_results(
     """Each visit in the scope, by booked time, with its per-visit standards and its row; fetched in chunks.
 
     The visits are plain rows, not ORM objects: building tens of thousands of those (and their report and
-    no-access relations) was most of a year's report. For an export the row also holds the home's address
+    no-access relations) took seconds for a year. For an export the row also holds the home's address
     (house, street, town, postcode) and the operative's name (operative_name).
     """
     query = _facts_query(found, for_export).execution_options(yield_per=CHUNK)
@@ -254,8 +258,91 @@ def _by_category(by_category: dict, which: int) -> list[dict]:
     return rows
 
 
-def _compensation(found: Scope, missed_repairs: set) -> dict:
-    repairs = [found.repair_of(found.contracts[contract_id], ref) for contract_id, ref in sorted(missed_repairs)]
+def visit_verdicts(found: Scope, now: datetime) -> sa.Select:
+    """A row a visit in the scope: id, repair_reference, window_start, and a column a standard counted in SQL.
+
+    Each standard's column is true (met), false (missed) or null (not judged): the contract's own rules
+    (standards.sql_verdicts), then the report's access, appointments kept and tenant satisfaction.
+    """
+    alike: dict[str, list[Contract]] = {}
+    for contract in found.contracts.values():  # contracts with the same rules share one expression
+        alike.setdefault(json.dumps(contract.standards, sort_keys=True), []).append(contract)
+    per_rules = [([c.id for c in same], standards.sql_verdicts(same[0].standards, now)) for same in alike.values()]
+    columns = {}
+    for key in per_rules[0][1] if per_rules else ():
+        whens = [(Visit.contract_id.in_(ids), verdicts[key]) for ids, verdicts in per_rules]
+        columns[key] = whens[0][1] if len(whens) == 1 else sa.case(*whens)
+    satisfaction = VisitReport.answers["satisfaction"].as_string()  # null without an answer: so is IN
+    columns |= {
+        "access_gained": sa.case((Visit.status.in_(_HAPPENED), Visit.status != VisitStatus.NO_ACCESS)),
+        "appointments_kept": sa.case((Visit.status.in_(_KEPT_OR_MISSED), Visit.status != VisitStatus.MISSED)),
+        "tenant_satisfaction": satisfaction.in_(SATISFIED),
+    }
+    return (
+        sa.select(
+            Visit.id,
+            Visit.repair_reference,
+            Visit.window_start,
+            *(sa.type_coerce(verdict, sa.Boolean).label(key) for key, verdict in columns.items()),
+        )
+        .select_from(Visit)
+        # Each is unique per visit, so the joins never repeat a visit.
+        .outerjoin(VisitReport, VisitReport.visit_id == Visit.id)
+        .outerjoin(NoAccessAttempt, NoAccessAttempt.visit_id == Visit.id)
+        .where(found.visits.whereclause)
+    )
+
+
+def _count_in_sql(figures: dict[str, Figure], found: Scope, now: datetime) -> None:
+    """Each standard's met and total over the scope's visits, and the first visits that missed it: one query.
+
+    A row a standard with its counts, then a row a visit listed; the visits' verdicts are worked out once
+    (a common table expression read more than once is materialised).
+    """
+    verdicts = visit_verdicts(found, now).cte("verdicts")
+    keys = [key for key in figures if key in verdicts.c]
+    listed = (verdicts.c.id, verdicts.c.repair_reference, verdicts.c.window_start)
+    counts = [
+        sa.select(
+            sa.literal(n).label("n"),
+            sa.func.count(sa.case((verdicts.c[key], 1))).label("met"),
+            sa.func.count(verdicts.c[key]).label("total"),
+            *(sa.cast(sa.null(), column.type).label(column.key) for column in listed),
+        )
+        for n, key in enumerate(keys)
+    ]
+    firsts = [
+        sa.select(sa.literal(n), *(sa.cast(sa.null(), sa.Integer).label(name) for name in ("met", "total")), *listed)
+        .where(sa.not_(verdicts.c[key]))
+        .order_by(verdicts.c.window_start, verdicts.c.id)
+        .limit(MISSED_LISTED)
+        .subquery()
+        for n, key in enumerate(keys)
+    ]
+    rows = sa.union_all(*counts, *(sa.select(first) for first in firsts)).subquery()
+    for n, met, total, visit_id, reference, _start in db.session.execute(
+        sa.select(rows).order_by(rows.c.n, rows.c.window_start, rows.c.id)
+    ):
+        figure = figures[keys[n]]
+        if total is not None:
+            figure.met, figure.total = met, total
+        else:
+            figure.missed.append({"id": visit_id, "repair_reference": reference})
+
+
+def _planned_works_notice(figure: Figure, found: Scope) -> None:
+    query = _facts_query(found, for_export=False).where(Visit.kind == VisitKind.PLANNED_WORKS)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        visit = _facts(row, found.contracts)
+        result = standards.planned_works_notice(visit, visit.contract.standards)
+        figure.add(result.met, visit)
+
+
+def _compensation(found: Scope) -> dict:
+    missed_visits = found.visits.where(Visit.status == VisitStatus.MISSED)
+    pairs = db.session.execute(missed_visits.with_only_columns(Visit.contract_id, Visit.repair_reference).distinct())
+    repair_of = compensation.for_repairs(missed_visits)
+    repairs = [repair_of(found.contracts[contract_id], reference) for contract_id, reference in pairs]
     due = [repair for repair in repairs if repair.due]
     claims = [repair.claim for repair in due if repair.claim is not None]
     return {
@@ -272,21 +359,9 @@ def standards_report(actor: User, filters: dict, now: datetime) -> dict:
         key for key in LABELS if key not in _SWITCHED or any(c.rules[_SWITCHED[key]] for c in found.contracts.values())
     ]
     figures = {key: Figure(key=key, label=LABELS[key], target=_common_target(found, key)) for key in keys}
-    missed_repairs = set()
-    for visit, results, _row in visits_with_results(found, now):
-        for result in results:
-            if result.key in figures and result.met is not None:
-                figures[result.key].add(result.met, visit)
-        if visit.status in _HAPPENED:
-            figures["access_gained"].add(visit.status != VisitStatus.NO_ACCESS, visit)
-        if visit.status in _KEPT_OR_MISSED:
-            figures["appointments_kept"].add(visit.status != VisitStatus.MISSED, visit)
-        if visit.status == VisitStatus.MISSED:
-            missed_repairs.add((visit.contract_id, visit.repair_reference))
-        satisfaction = visit.report.answers.get("satisfaction") if visit.report else None
-        if satisfaction is not None:
-            figures["tenant_satisfaction"].add(satisfaction in SATISFIED, visit)
-    figures["appointments_kept"].compensation = _compensation(found, missed_repairs)
+    _count_in_sql(figures, found, now)
+    _planned_works_notice(figures["planned_works_notice"], found)
+    figures["appointments_kept"].compensation = _compensation(found)
     acknowledged, resolved, by_category = _concern_figures(found, now)
     for key, tally, which in (
         ("concerns_acknowledged_on_time", acknowledged, 0),
