@@ -257,7 +257,7 @@ def seed(now: datetime) -> None:
         household = dict(
             property_id=prop.id, tenant_name=tenant, preferred_language=language, needs=needs, lone_worker=lone
         )
-        properties.create_household({**household, "doorstep_password": secret}, actor=admin)
+        properties.create_household({**household, "doorstep_password": secret}, actor=admin, now=now)
         homes[key] = prop
 
     today = now.astimezone(LONDON).date()

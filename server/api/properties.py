@@ -3,6 +3,7 @@ import uuid
 from server.api import Blueprint
 from server.auth import actor, authenticated
 from server.models import Property
+from server.models.base import utcnow
 from server.schemas.common import page_of
 from server.schemas.properties import (
     HouseholdCreateSchema,
@@ -60,8 +61,8 @@ def update_property(body, property_id: uuid.UUID):
 @bp.arguments(HouseholdCreateSchema)
 @bp.response(201, HouseholdSchema)
 def create_household(body):
-    """Record who lives at a home and what they need from a visit (landlord admins)."""
-    household = properties.create_household(body, actor=actor())
+    """Record who lives at a home, what they need from a visit, and how they agreed to messages (landlord admins)."""
+    household = properties.create_household(body, actor=actor(), now=utcnow())
     return household, 201, {"Location": f"/api/v1/households/{household.id}"}
 
 
@@ -77,5 +78,9 @@ def get_household(household_id: uuid.UUID):
 @bp.arguments(HouseholdUpdateSchema)
 @bp.response(200, HouseholdSchema)
 def update_household(body, household_id: uuid.UUID):
-    """Change a household's details, needs or doorstep password (landlord admins)."""
-    return properties.update_household(household_id, body, actor=actor())
+    """Change a household's details, needs, doorstep password or consent to messages (landlord admins).
+
+    `contact_channel` ("sms", "email", or null for no messages) goes with `contact_consent_note`, how the tenant
+    agreed; it is kept with when and by whom, and lifts the tenant's own stop. Texts need a phone, emails an email.
+    """
+    return properties.update_household(household_id, body, actor=actor(), now=utcnow())

@@ -1,7 +1,8 @@
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.models import Channel
 from server.schemas.common import PageArgsSchema, VersionedSchema, text
 
 LANGUAGES = ("en", "cy", "pl", "ur", "bn", "zh-Hant", "hi", "pa", "ar", "so", "ro", "gd")
@@ -58,7 +59,9 @@ class PropertyQueryArgsSchema(PageArgsSchema):
     postcode = Postcode()
 
 
-class HouseholdSchema(Schema):
+class HouseholdFeedSchema(Schema):
+    """A household as the tablets' sync feed carries it (sync/rows.py builds the same by hand): no consent data."""
+
     id = fields.UUID()
     property_id = fields.UUID()
     tenant_name = fields.String()
@@ -69,6 +72,19 @@ class HouseholdSchema(Schema):
     lone_worker = fields.Boolean()
     has_doorstep_password = fields.Boolean()
     version = fields.Integer()
+
+
+class HouseholdSchema(HouseholdFeedSchema):
+    """A household as the office sees it: also how the tenant agreed to messages, and whether they said stop."""
+
+    contact_channel = fields.String(
+        allow_none=True, metadata={"description": "Where the tenant agreed to messages: sms, email, or null (none)."}
+    )
+    contact_consent_at = fields.AwareDateTime(allow_none=True, metadata={"description": "When it was recorded."})
+    contact_consent_note = fields.String(allow_none=True, metadata={"description": "How the tenant agreed."})
+    messages_stopped_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When the tenant said stop (the link in each message)."}
+    )
 
 
 class HouseholdUpdateSchema(VersionedSchema):
@@ -84,6 +100,26 @@ class HouseholdUpdateSchema(VersionedSchema):
         validate=validate.Length(max=100),
         metadata={"description": "Write-only; empty or null clears it."},
     )
+    contact_channel = fields.String(
+        allow_none=True,
+        validate=validate.OneOf([channel.value for channel in Channel]),
+        metadata={"description": "Where the tenant agreed to messages about visits; null: no messages."},
+    )
+    contact_consent_note = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "How they agreed ('asked on the phone 1 Dec', 'tenancy form'); with a channel."},
+    )
+
+    @validates_schema
+    def consent_says_how(self, data: dict, **kwargs) -> None:
+        """A channel needs a note of how the tenant agreed; a note goes with the channel it is about."""
+        if data.get("contact_channel") and not (data.get("contact_consent_note") or "").strip():
+            raise ValidationError(
+                "Say how the tenant agreed, e.g. 'asked on the phone 1 Dec' or 'tenancy form'.", "contact_consent_note"
+            )
+        if "contact_consent_note" in data and "contact_channel" not in data:
+            raise ValidationError("Send the note with the contact_channel it is about.", "contact_consent_note")
 
 
 class HouseholdCreateSchema(HouseholdUpdateSchema):

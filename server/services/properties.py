@@ -1,4 +1,9 @@
-"""Homes and households, managed by the landlord's admins; the doorstep password kept encrypted."""
+"""Homes and households, managed by the landlord's admins; the doorstep password kept encrypted.
+
+A household's consent to messages about visits (`contact_channel`) is recorded with when, by whom and how
+the tenant agreed; the tenant's own "stop" (the link in each message, `stop_messages`) holds until consent
+is recorded again.
+"""
 
 import uuid
 from datetime import datetime
@@ -7,10 +12,23 @@ import sqlalchemy as sa
 
 import sync
 from server import encryption
-from server.errors import DomainError, Forbidden
+from server.errors import DomainError, Forbidden, NotFound
 from server.extensions import db
 from server.london_time import london_date
-from server.models import OPEN_STATUSES, Household, OrganisationKind, Property, Role, User, Visit
+from server.models import (
+    OPEN_STATUSES,
+    Audience,
+    Channel,
+    Household,
+    Message,
+    MessageState,
+    Organisation,
+    OrganisationKind,
+    Property,
+    Role,
+    User,
+    Visit,
+)
 from server.services import audit
 from server.services.access import get_visible, get_visible_household, require_role, visible
 from server.services.pages import Page, paginate
@@ -60,7 +78,33 @@ def update_property(property_id: uuid.UUID, fields: dict, actor: User) -> Proper
     return prop
 
 
-def _apply_household(household: Household, fields: dict) -> None:
+def _check_reachable(household: Household, fields: dict) -> None:
+    """The channel the household is to be messaged on has an address on it, once these fields are applied."""
+    channel = fields.get("contact_channel", household.contact_channel)
+    if channel == Channel.SMS and not fields.get("phone", household.phone):
+        raise DomainError(
+            "validation_failed", errors={"contact_channel": ["Texts need the tenant's phone number: add it too."]}
+        )
+    if channel == Channel.EMAIL and not fields.get("email", household.email):
+        raise DomainError(
+            "validation_failed", errors={"contact_channel": ["Emails need the tenant's email address: add it too."]}
+        )
+
+
+def _record_consent(household: Household, fields: dict, actor: User, now: datetime) -> None:
+    """Keep the tenant's choice with when, by whom and how; a channel agreed to again lifts their stop."""
+    if "contact_channel" not in fields:
+        return
+    household.contact_channel = fields.pop("contact_channel")
+    household.contact_consent_note = (fields.pop("contact_consent_note", None) or "").strip() or None
+    household.contact_consent_at, household.contact_consent_by = now, actor.id
+    if household.contact_channel is not None:
+        household.messages_stopped_at = None
+
+
+def _apply_household(household: Household, fields: dict, actor: User, now: datetime) -> None:
+    _check_reachable(household, fields)
+    _record_consent(household, fields, actor, now)
     if "doorstep_password" in fields:
         password = fields.pop("doorstep_password")
         household.doorstep_password_encrypted = encryption.encrypt(password) if password else None
@@ -68,7 +112,7 @@ def _apply_household(household: Household, fields: dict) -> None:
         setattr(household, key, value)
 
 
-def create_household(fields: dict, actor: User) -> Household:
+def create_household(fields: dict, actor: User, now: datetime) -> Household:
     _require_landlord_admin(actor)
     prop = db.session.scalar(visible(actor, Property).where(Property.id == fields.pop("property_id")))
     if prop is None:  # a body naming a record the actor cannot see: as if it did not exist
@@ -78,18 +122,18 @@ def create_household(fields: dict, actor: User) -> Household:
             "already_exists", errors={"property_id": ["This property already has a household; update it."]}
         )
     household = Household(property=prop)
-    _apply_household(household, fields)
+    _apply_household(household, fields, actor, now)
     db.session.add(household)
     db.session.flush()
     sync.household_changed(household)
     return household
 
 
-def update_household(household_id: uuid.UUID, fields: dict, actor: User) -> Household:
+def update_household(household_id: uuid.UUID, fields: dict, actor: User, now: datetime) -> Household:
     household = get_visible_household(actor, household_id)
     _require_landlord_admin(actor)
     household.expect_version(fields.pop("version", None))
-    _apply_household(household, fields)
+    _apply_household(household, fields, actor, now)
     household.bump()
     db.session.flush()
     sync.household_changed(household)
@@ -108,3 +152,28 @@ def release_doorstep_password(visit_id: uuid.UUID, actor: User, now: datetime) -
         return None
     audit.log_read(actor, "household", household.id, "doorstep_password", f"visit {visit.id}", now)
     return encryption.decrypt(household.doorstep_password_encrypted)
+
+
+def household_to_stop(code: str) -> tuple[Household, Organisation]:
+    """The household a "stop these messages" link is for, and its landlord; 404 for a code that is not one."""
+    household = db.session.scalar(sa.select(Household).where(Household.stop_code == code))
+    if household is None:
+        raise NotFound("No household has this code.")
+    return household, db.session.get(Organisation, household.property.landlord_id)
+
+
+def stop_messages(code: str, now: datetime) -> tuple[Household, Organisation]:
+    """The tenant's own "stop": no more messages about visits, and none of those still waiting goes."""
+    household, landlord = household_to_stop(code)
+    if household.messages_stopped_at is None:
+        household.messages_stopped_at = now
+    waiting = sa.update(Message).where(
+        Message.household_id == household.id,
+        Message.audience == Audience.TENANT,
+        Message.state == MessageState.QUEUED,
+    )
+    db.session.execute(
+        waiting.values(state=MessageState.CANCELLED, last_error="Not sent: the tenant asked for no more messages.")
+    )
+    db.session.flush()
+    return household, landlord

@@ -43,16 +43,17 @@ def answers() -> dict:
     return body
 
 
-def language() -> wording.Language:
-    return WORDING.languages[WORDING.choose(request.values.get("lang"), request.accept_languages)]
+def language(preferred: str | None = None) -> wording.Language:
+    """`?lang=`, else the language the page knows its reader prefers (a household's), else the browser's."""
+    return WORDING.languages[WORDING.choose(request.values.get("lang") or preferred, request.accept_languages)]
 
 
-def page(template: str, back: str, status: int = 200, **context):
+def page(template: str, back: str, status: int = 200, preferred: str | None = None, **context):
     """Render a page in the tenant's language, with links to the same page in the others.
 
     A page answering a form post switches language by going `back` (to the badge, or the code form).
     """
-    reader = language()
+    reader = language(preferred)
 
     def switch(code: str) -> str:
         if request.method != "GET" or request.endpoint is None:

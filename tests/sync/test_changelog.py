@@ -195,7 +195,7 @@ def test_a_household_change_reaches_everyone_who_can_see_it(world):
         window_end=long_ago + timedelta(hours=2),
     )
 
-    properties.update_household(household.id, {"needs": ["large_print"]}, actor=side.landlord_admin)
+    properties.update_household(household.id, {"needs": ["large_print"]}, actor=side.landlord_admin, now=utcnow())
 
     assert {c[4].operative_id for c in _changes()}.isdisjoint({gone.operative_id, past.operative_id})
     assert sorted(_changes(), key=str) == sorted(

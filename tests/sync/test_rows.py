@@ -11,14 +11,14 @@ from server import encryption
 from server.extensions import db
 from server.models import Property, Visit, VisitKind, VisitStatus
 from server.models.base import utcnow
-from server.schemas.properties import HouseholdSchema, PropertySchema
+from server.schemas.properties import HouseholdFeedSchema, PropertySchema
 from server.schemas.sync import ChangesPageSchema
 from server.schemas.visits import VisitSchema
 from sync import feed
 from tests import factories
 
 # Each entity the feed builds from rows, and the office schema whose dump it must equal.
-OFFICE_SCHEMAS = {"property": PropertySchema, "household": HouseholdSchema, "visit": VisitSchema}
+OFFICE_SCHEMAS = {"property": PropertySchema, "household": HouseholdFeedSchema, "visit": VisitSchema}
 FROM_ROWS = [entity for entity in feed.ENTITIES if entity.rows is not None]
 
 
@@ -98,7 +98,7 @@ def test_the_fast_households_carry_the_feeds_doorstep_password_and_nothing_else(
 
     data = entity.dump(rows, operative, utcnow())
 
-    assert all(set(d) == set(HouseholdSchema().fields) | {"doorstep_password"} for d in data)
+    assert all(set(d) == set(HouseholdFeedSchema().fields) | {"doorstep_password"} for d in data)
     assert all(d["doorstep_password"] is None for d in data)  # no visit today: nothing released
 
 
