@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 import readability
 from babel import Locale
-from bidi import get_display
+from bidi import get_base_level, get_display
 
 from server.london_time import LONDON
 from server.models import Channel
@@ -209,28 +209,34 @@ def test_a_polish_household_is_told_in_polish():
 
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_RIGHT_TO_LEFT_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_SHOWN_IN_ORDER = ("phone", "code", "repair", "landlord", "contractor", "operative", "link", "stop_link")
 
 
 @pytest.mark.parametrize("lang", RIGHT_TO_LEFT)
 def test_in_right_to_left_text_a_phone_number_code_and_names_keep_their_order(lang):
+    """As a phone shows each line: its direction guessed from its first letter, then the bidi algorithm."""
     values = _values(lang)
     for template in TEMPLATES:
         for channel in (Channel.SMS, Channel.EMAIL):
-            subject, body = messages.render(template, channel, lang, values)
-            for text in filter(None, (subject, body)):
-                shown = "\n".join(get_display(line, base_dir="R") for line in text.splitlines())
-                for name in ("phone", "code", "repair", "landlord", "contractor", "link", "stop_link"):
-                    if values[name] in text:
-                        assert values[name] in shown, (template, channel, name)
+            for text in filter(None, messages.render(template, channel, lang, values)):
+                for line in text.splitlines():
+                    if _RIGHT_TO_LEFT_LETTER.search(line):
+                        assert get_base_level(line) == 1, (template, channel, line)
+                    shown = get_display(line)
+                    for name in _SHOWN_IN_ORDER:
+                        assert values[name] not in line or values[name] in shown, (template, channel, name)
                 # every embedding is closed, and no mark is glued to a link (a tap would take it in)
                 assert text.count("\u202a") == text.count("\u202c"), (template, channel)
                 assert not re.search(r"https?://\S*" + _BIDI_CONTROLS.pattern, text), (template, channel)
 
 
-def test_without_the_embedding_a_phone_number_would_be_shown_backwards():
-    """What the marks in ur.toml are for: the bidi algorithm reverses a bare number's groups in Urdu."""
+def test_without_the_marks_a_phone_number_is_shown_backwards_and_a_line_left_to_right():
+    """What the marks in ur.toml are for."""
     assert "01284 722000" not in get_display("فون 01284 722000 پر کریں", base_dir="R")
     assert "01284 722000" in get_display("فون \u202a01284 722000\u202c پر کریں", base_dir="R")
+    assert get_base_level("\u202aMears\u202c کے \u202aDan\u202c") == 0
+    assert get_base_level("\u200f\u202aMears\u202c کے \u202aDan\u202c") == 1
 
 
 @pytest.mark.parametrize("lang", [code for code in ["en", *LANGUAGES] if code not in RIGHT_TO_LEFT])
