@@ -130,6 +130,16 @@ HOMES = {
     ),
 }
 
+# How the tenants who agreed to messages about visits are reached (phone, email, channel, how they agreed);
+# recorded once the week's history is seeded, so they are told only of what happens from now on.
+CONTACTS = {
+    "nowak": ("07700 900301", None, "sms", "Agreed to texts on the phone, with an interpreter"),
+    "wojcik": (None, "piotr.wojcik@example.net", "email", "Tenancy sign-up form"),
+    "hussain": ("07700 900302", None, "sms", "Agreed to texts at the last visit"),
+    "chen": (None, "meiling.chen@example.net", "email", "Tenancy sign-up form"),
+    "pritchard": ("07700 900303", None, "sms", "Agreed to texts on the phone"),
+}
+
 # (contract reference, home, operative email, days from today, London start hour, hours, kind, final status)
 VISITS = [
     ("HAV-R-2026", "ellis", "dan@anglia.example", 0, 8, 2, VisitKind.REPAIR, VisitStatus.SCHEDULED),
@@ -288,6 +298,10 @@ def seed(now: datetime) -> None:
             category, severity, description = concern
             raised = dict(category=category, severity=severity, description=description)
             concerns.raise_concern(visit.id, raised, users[operative], visit.window_start + timedelta(minutes=40))
+    for home, (phone, email, channel, note) in CONTACTS.items():
+        household = homes[home].household
+        consent = dict(phone=phone, email=email, contact_channel=channel, contact_consent_note=note)
+        properties.update_household(household.id, consent, actor=users[f"admin@{HOMES[home][0]}.example"], now=now)
     db.session.flush()
 
 
@@ -384,6 +398,10 @@ def as_text(world: World, base_url: str) -> str:
             f"  {visit.no_access.card_serial}  {visit.repair_reference:10} ({language})  "
             f"{cards.check_url(visit.no_access)}  /api/v1/visits/{visit.id}/calling-card.pdf"
         )
+    homes = {v.property_id: _household(v) for v in world.visits if _household(v) is not None}
+    told = sorted((h for h in homes.values() if h.contact_channel), key=lambda h: h.tenant_name)
+    lines += ["", "Tenants told about their visits (texts caught in instance/texts/, email in instance/mail/):"]
+    lines += [f"  {h.tenant_name:18} {h.contact_channel:6} ({h.preferred_language})" for h in told]
     lines += [
         "",
         "Sign in:",
