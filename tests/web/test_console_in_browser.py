@@ -8,6 +8,7 @@ from server.extensions import db
 from server.models import ConcernCategory, Severity
 from tests import factories
 from tests.api.test_reports import _days_ago, done, no_access
+from tests.web.test_console_messages import _to_manager, _to_tenant
 
 TABLET = {"width": 820, "height": 1180}
 LAPTOP = {"width": 1366, "height": 900}
@@ -86,7 +87,15 @@ def test_a_manager_reviews_the_standards_a_visit_and_acknowledges_a_concern(desk
     assert page.get_by_role("status").filter(has_text="Concern acknowledged.").is_visible()
     db.session.refresh(month["concern"])
     assert month["concern"].acknowledge_note == "Surveyor booked for tomorrow morning"
-    assert serious == {"login": [], "dashboard": [], "visits": [], "visit": [], "queue": []}
+
+    _to_tenant(world.a)
+    _to_manager(world.a)
+    page.get_by_role("link", name="Messages").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("••••••••0123").is_visible()
+    serious["messages"] = axe(page)
+    screenshot(page, "console-messages")
+    assert serious == {"login": [], "dashboard": [], "visits": [], "visit": [], "queue": [], "messages": []}
 
 
 def test_a_contractor_admin_revokes_a_badge_on_a_tablet(desktop, axe, screenshot, world):

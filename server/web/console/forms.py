@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from server.errors import DomainError
 from server.london_time import LONDON
-from server.models import VisitStatus
+from server.models import MessageState, VisitStatus
 from server.schemas.common import StrictSchema, text
 
 
@@ -42,6 +42,17 @@ class VisitFilterSchema(StrictSchema):
 class QueueArgsSchema(StrictSchema):
     show = fields.String(load_default="all", validate=validate.OneOf(["all", "due_soon", "overdue"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class MessageFilterSchema(StrictSchema):
+    """The outbox's filter: one state, or all."""
+
+    state = fields.Enum(MessageState, by_value=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+    @post_load
+    def as_filters(self, data: dict, **kwargs) -> dict:
+        return data | ({"state": [data["state"]]} if data.get("state") else {})
 
 
 class IssueBadgeSchema(StrictSchema):

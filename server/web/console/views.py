@@ -18,13 +18,13 @@ from flask import (
 
 from server.extensions import limiter
 from server.london_time import LONDON, readable
-from server.models import AttachmentKind, ConcernCategory, Role, VisitStatus
+from server.models import AttachmentKind, ConcernCategory, MessageState, Role, VisitStatus
 from server.models.base import utcnow
 from server.schemas.badges import SuspendSchema
 from server.schemas.common import StrictSchema
 from server.schemas.concerns import AcknowledgeSchema
 from server.schemas.reports import RangeArgsSchema
-from server.services import attachments, badges, concerns, console, documents, feedback, reports, visits
+from server.services import attachments, badges, concerns, console, documents, feedback, messages, reports, visits
 from server.web.console import charts, forms, signin
 
 bp = Blueprint(
@@ -264,6 +264,18 @@ def acknowledge_badge_alert(alert_id: uuid.UUID):
     badges.acknowledge_alert(alert_id, signin.user(), utcnow())
     flash("Badge alert acknowledged.")
     return redirect(url_for("console.queue"), 303)
+
+
+# The outbox ----------------------------------------------------------------------------------------
+
+
+@bp.get("/messages")
+def message_list():
+    """The outbox, newest first: what went to whom (a tenant's address masked), what is waiting and what failed."""
+    filters = forms.load(forms.MessageFilterSchema(), request.args)
+    page = messages.list_messages(signin.user(), filters, filters["page"], PER_PAGE)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return _page("messages.html", page=page, states=list(MessageState), args=request.args, query=query)
 
 
 # Badges --------------------------------------------------------------------------------------------
