@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from server import demo
 from server.errors import DomainError
 from server.extensions import db, passwords
-from server.models import Change, Role, SyncMutation, User
+from server.models import Change, Message, MessageState, Role, SyncMutation, User
 from server.models.base import utcnow
 from server.services.auth import find_user_by_email
 
@@ -73,15 +73,35 @@ def prune_pushed_results(now) -> int:
     return db.session.execute(sa.delete(SyncMutation).where(SyncMutation.created_at < cutoff)).rowcount
 
 
+PRUNE_BATCH = 1000  # messages deleted per transaction: no long lock on the outbox the workers are sending from
+_FINISHED = (MessageState.SENT, MessageState.CANCELLED, MessageState.FAILED)
+
+
+def prune_messages(now, batch: int = PRUNE_BATCH) -> int:
+    """Delete sent, cancelled and failed messages older than MESSAGE_RETENTION_DAYS, a batch per commit."""
+    cutoff = now - timedelta(days=current_app.config["MESSAGE_RETENTION_DAYS"])
+    old = sa.select(Message.id).where(Message.state.in_(_FINISHED), Message.created_at < cutoff).limit(batch)
+    pruned = 0
+    while True:
+        deleted = db.session.execute(sa.delete(Message).where(Message.id.in_(old))).rowcount
+        db.session.commit()
+        pruned += deleted
+        if deleted < batch:
+            return pruned
+
+
 @click.command("housekeeping")
 @with_appcontext
 def housekeeping() -> None:
-    """Prune what is kept only for a while: sync change rows and pushed results past SYNC_TOMBSTONE_DAYS."""
+    """Prune what is kept only for a while: sync rows and pushed results, and finished messages (for cron)."""
     now = utcnow()
     pruned, results = prune_changes(now), prune_pushed_results(now)
     db.session.commit()
     days = current_app.config["SYNC_TOMBSTONE_DAYS"]
     click.echo(f"Pruned {pruned} change rows and {results} pushed results older than {days} days.")
+    messages = prune_messages(now)
+    retention = current_app.config["MESSAGE_RETENTION_DAYS"]
+    click.echo(f"Pruned {messages} sent, cancelled or failed messages older than {retention} days.")
 
 
 def init_app(app) -> None:

@@ -119,6 +119,8 @@ def load(instance_path: str, env=os.environ) -> dict:
         "DELIVERY_LEASE_SECONDS": int(env.get("DELIVERY_LEASE_SECONDS", 120)),
         "DELIVERY_TIMEOUT_SECONDS": float(env.get("DELIVERY_TIMEOUT_SECONDS", 20)),
         "DELIVERY_POLL_SECONDS": float(env.get("DELIVERY_POLL_SECONDS", 2)),
+        # Sent, cancelled and failed messages are kept this long (what a tenant was told, and when), then pruned.
+        "MESSAGE_RETENTION_DAYS": int(env.get("MESSAGE_RETENTION_DAYS", 180)),
         # Managers are warned once when an open concern is this close to its due time.
         "CONCERN_WARNING_HOURS": int(env.get("CONCERN_WARNING_HOURS", 4)),
     }
