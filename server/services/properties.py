@@ -91,15 +91,28 @@ def _check_reachable(household: Household, fields: dict) -> None:
         )
 
 
+def _cancel_waiting(household: Household, reason: str) -> None:
+    """The household's tenant messages not yet taken by the worker are not sent; the office sees why."""
+    waiting = sa.update(Message).where(
+        Message.household_id == household.id,
+        Message.audience == Audience.TENANT,
+        Message.state == MessageState.QUEUED,
+    )
+    db.session.execute(waiting.values(state=MessageState.CANCELLED, last_error=reason))
+
+
 def _record_consent(household: Household, fields: dict, actor: User, now: datetime) -> None:
     """Keep the tenant's choice with when, by whom and how; a channel agreed to again lifts their stop."""
     if "contact_channel" not in fields:
         return
+    withdrawn = household.contact_channel is not None and fields["contact_channel"] is None
     household.contact_channel = fields.pop("contact_channel")
     household.contact_consent_note = (fields.pop("contact_consent_note", None) or "").strip() or None
     household.contact_consent_at, household.contact_consent_by = now, actor.id
     if household.contact_channel is not None:
         household.messages_stopped_at = None
+    if withdrawn:
+        _cancel_waiting(household, "Not sent: the tenant no longer agrees to messages.")
 
 
 def _apply_household(household: Household, fields: dict, actor: User, now: datetime) -> None:
@@ -167,13 +180,6 @@ def stop_messages(code: str, now: datetime) -> tuple[Household, Organisation]:
     household, landlord = household_to_stop(code)
     if household.messages_stopped_at is None:
         household.messages_stopped_at = now
-    waiting = sa.update(Message).where(
-        Message.household_id == household.id,
-        Message.audience == Audience.TENANT,
-        Message.state == MessageState.QUEUED,
-    )
-    db.session.execute(
-        waiting.values(state=MessageState.CANCELLED, last_error="Not sent: the tenant asked for no more messages.")
-    )
+    _cancel_waiting(household, "Not sent: the tenant asked for no more messages.")
     db.session.flush()
     return household, landlord

@@ -3,9 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from server.extensions import db
+from server.models import Message, MessageState
 from server.models.base import utcnow
+from server.services import tenant_messages
 from sync import feed
 
 CONSENT = ("contact_channel", "contact_consent_at", "contact_consent_note", "messages_stopped_at")
@@ -132,6 +135,21 @@ def test_no_channel_means_no_messages_and_keeps_the_stop(client, world, auth_hea
     assert response.status_code == 200
     assert response.json["contact_channel"] is None
     assert datetime.fromisoformat(response.json["messages_stopped_at"]) == stopped
+
+
+def test_consent_withdrawn_cancels_the_messages_still_waiting(client, world, auth_headers, household, now):
+    household.contact_channel = "sms"
+    db.session.flush()
+    assert tenant_messages.tell(world.a.visit, "appointment_booked", now, key="booked")
+
+    response = _patch(
+        client, auth_headers(world.a.landlord_admin), household, contact_channel=None, contact_consent_note="phoned"
+    )
+
+    assert response.status_code == 200
+    [message] = db.session.scalars(sa.select(Message).where(Message.household_id == household.id))
+    assert message.state == MessageState.CANCELLED
+    assert message.last_error == "Not sent: the tenant no longer agrees to messages."
 
 
 def test_a_note_without_a_channel_is_refused(client, world, auth_headers, household):
