@@ -34,6 +34,7 @@ CODES = {
     "unsupported_media_type": (415, "Send the body as application/json"),
     "not_an_image": (415, "The file is not a JPEG, PNG or HEIC image"),
     "validation_failed": (422, "Some fields are not valid"),
+    "notice_too_late": (422, "Too late for the notice of planned works the contract asks for"),
     "rate_limited": (429, "Too many requests; try again shortly"),
     "internal_error": (500, "Something went wrong on our side"),
     "service_unavailable": (503, "The service is not ready"),

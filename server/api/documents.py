@@ -7,7 +7,7 @@ from server.api import Blueprint
 from server.auth import actor, authenticated
 from server.models.base import utcnow
 from server.schemas.documents import CallingCardArgsSchema
-from server.services import documents
+from server.services import documents, notices
 
 bp = Blueprint("documents", __name__, description="Documents as PDF, with the permissions of the records they draw.")
 
@@ -37,6 +37,14 @@ def get_calling_card(args, visit_id: uuid.UUID):
 def get_visit_report(visit_id: uuid.UUID):
     """The visit as a report to print and file; before the checklist is filed, what is known so far."""
     return _pdf(documents.visit_report_pdf(visit_id, actor(), now=utcnow()), f"visit-report-{visit_id}.pdf")
+
+
+@bp.get("/visits/<uuid:visit_id>/notice-letter.pdf")
+@authenticated
+@bp.response(200, description="The notice of planned works as a letter to post to the tenant, as PDF (A4).")
+def get_notice_letter(visit_id: uuid.UUID):
+    """The planned-works notice to post: in the household's language, in large print if they need it."""
+    return _pdf(notices.notice_letter_pdf(visit_id, actor(), now=utcnow()), f"notice-letter-{visit_id}.pdf")
 
 
 @bp.get("/badges/<uuid:badge_id>/card.pdf")

@@ -45,6 +45,10 @@ class Visit(IdMixin, TimestampMixin, VersionMixin, db.Model):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     window_end: Mapped[datetime] = mapped_column(UTCDateTime)
     planned_works_notice_on: Mapped[date | None] = mapped_column(sa.Date)
+    # How the notice reached the tenant (sms, email, or a posted letter), for which first day, and why it was short.
+    planned_works_notice_by: Mapped[str | None] = mapped_column(sa.String(10))
+    planned_works_notice_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    planned_works_short_notice_reason: Mapped[str | None] = mapped_column(sa.String(500))
     status: Mapped[VisitStatus] = enum_column(VisitStatus, "visit_status", default=VisitStatus.SCHEDULED, index=True)
     # Server times; what the tablet's clock said is kept beside them but never trusted.
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
