@@ -16,7 +16,6 @@ from datetime import datetime
 from functools import cache, cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
 
 from server.errors import Forbidden, NotFound
 from server.extensions import db
@@ -227,18 +226,40 @@ def _common_target(found: Scope, key: str) -> float | None:
     return targets.pop() if len(targets) == 1 else None
 
 
+@dataclass(slots=True)
+class _ConcernFacts:
+    """The columns of a concern its on-time rules (server.services.concerns) read, with no ORM object."""
+
+    id: uuid.UUID
+    visit_id: uuid.UUID
+    category: ConcernCategory
+    due_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+    is_overdue = Concern.is_overdue  # the model's own rule, not a copy
+
+
 def _concern_figures(found: Scope, now: datetime) -> tuple[Tally, Tally, dict]:
     acknowledged, resolved = Tally(), Tally()
     by_category = {category: (Tally(), Tally()) for category in ConcernCategory}
     query = (
-        sa.select(Concern, Visit.repair_reference)
+        sa.select(
+            Concern.id,
+            Concern.visit_id,
+            Concern.category,
+            Concern.due_at,
+            Concern.acknowledged_at,
+            Concern.resolved_at,
+            Visit.repair_reference,
+        )
         .join(Visit, Visit.id == Concern.visit_id)
         .where(found.visits.whereclause)
-        .options(lazyload(Concern.visit))
         .order_by(Concern.raised_at, Concern.id)
         .execution_options(yield_per=CHUNK)
     )
-    for concern, reference in db.session.execute(query):
+    for *columns, reference in db.session.execute(query):
+        concern = _ConcernFacts(*columns)
         entry = {"id": concern.visit_id, "repair_reference": reference, "concern_id": concern.id}
         for tally, category_tally, verdict in (
             (acknowledged, by_category[concern.category][0], concerns.acknowledged_on_time(concern, now)),
@@ -296,38 +317,41 @@ def visit_verdicts(found: Scope, now: datetime) -> sa.Select:
 def _count_in_sql(figures: dict[str, Figure], found: Scope, now: datetime) -> None:
     """Each standard's met and total over the scope's visits, and the first visits that missed it: one query.
 
-    A row a standard with its counts, then a row a visit listed; the visits' verdicts are worked out once
-    (a common table expression read more than once is materialised).
+    Its first row holds every standard's met and total; a row then for each visit listed, with which standard
+    it missed. The visits' verdicts are worked out once: a common table expression read more than once is
+    materialised.
     """
     verdicts = visit_verdicts(found, now).cte("verdicts")
     keys = [key for key in figures if key in verdicts.c]
     listed = (verdicts.c.id, verdicts.c.repair_reference, verdicts.c.window_start)
     counts = [
-        sa.select(
-            sa.literal(n).label("n"),
-            sa.func.count(sa.case((verdicts.c[key], 1))).label("met"),
-            sa.func.count(verdicts.c[key]).label("total"),
-            *(sa.cast(sa.null(), column.type).label(column.key) for column in listed),
-        )
+        count.label(f"{which}_{n}")
         for n, key in enumerate(keys)
+        for which, count in (
+            ("met", sa.func.count(sa.case((verdicts.c[key], 1)))),
+            ("total", sa.func.count(verdicts.c[key])),
+        )
     ]
+    nothing = [sa.cast(sa.null(), sa.Integer).label(count.name) for count in counts]
+    first_row = sa.select(
+        sa.literal(-1).label("n"), *(sa.cast(sa.null(), column.type).label(column.name) for column in listed), *counts
+    )
     firsts = [
-        sa.select(sa.literal(n), *(sa.cast(sa.null(), sa.Integer).label(name) for name in ("met", "total")), *listed)
+        sa.select(sa.literal(n), *listed, *nothing)
         .where(sa.not_(verdicts.c[key]))
         .order_by(verdicts.c.window_start, verdicts.c.id)
         .limit(MISSED_LISTED)
         .subquery()
         for n, key in enumerate(keys)
     ]
-    rows = sa.union_all(*counts, *(sa.select(first) for first in firsts)).subquery()
-    for n, met, total, visit_id, reference, _start in db.session.execute(
-        sa.select(rows).order_by(rows.c.n, rows.c.window_start, rows.c.id)
-    ):
-        figure = figures[keys[n]]
-        if total is not None:
-            figure.met, figure.total = met, total
+    rows = sa.union_all(first_row, *(sa.select(first) for first in firsts)).subquery()
+    ordered = sa.select(rows).order_by(rows.c.n, rows.c.window_start, rows.c.id)  # the counts first
+    for n, visit_id, reference, _start, *counted in db.session.execute(ordered):
+        if n < 0:
+            for key, met, total in zip(keys, counted[::2], counted[1::2], strict=True):
+                figures[key].met, figures[key].total = met, total
         else:
-            figure.missed.append({"id": visit_id, "repair_reference": reference})
+            figures[keys[n]].missed.append({"id": visit_id, "repair_reference": reference})
 
 
 def _planned_works_notice(figure: Figure, found: Scope) -> None:
