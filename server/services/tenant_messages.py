@@ -49,7 +49,7 @@ def _locale(lang: str) -> str:
 
 def day(on: date, lang: str) -> str:
     """A day as the household reads it: "Tuesday 8 December"."""
-    return format_date(on, "EEEE d MMMM", locale=_locale(lang))
+    return format_date(on, messages.words().text(lang, "day_pattern"), locale=_locale(lang))
 
 
 def when(moment: datetime, lang: str) -> dict:
