@@ -13,6 +13,7 @@ from server.extensions import db
 from server.models import VisitKind
 from server.services import notices
 from tests import factories, tools
+from tests.messages.test_wording import PLAIN_GRADE, _grade
 from tests.pdf.test_calling_card import _font_sizes, _words_off_the_page
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / "pdf"
@@ -100,6 +101,12 @@ def test_an_english_letter_says_how_to_check_the_card_and_how_to_complain(tmp_pa
     assert _has(extracted, "scan the code on it with your phone camera. Or go to verify.example.org/v")
     assert _has(extracted, "You can make a complaint. Call Havebury Housing on 0300 123 4000")
     assert not _has(extracted, "sorry")
+
+
+def test_the_english_letter_is_plain_enough_for_a_reading_age_of_about_9(tmp_path):
+    path = _pdf(tmp_path, draw(_letter("en", short_notice=True)), "letter")
+
+    assert _grade(_run("pdftotext", str(path), "-")) <= PLAIN_GRADE
 
 
 def test_works_over_several_days_say_when_they_end(tmp_path):
