@@ -23,7 +23,13 @@ from server.models.sync_mutations import MutationStatus, SyncMutation
 from server.schemas.checklists import ReportCreateSchema, ReportSchema
 from server.schemas.concerns import ConcernSchema
 from server.schemas.sync_push import ConcernRaiseSchema, MutationSchema
-from server.schemas.visits import FieldEventSchema, NoAccessCreateSchema, NoAccessSchema, VisitSchema
+from server.schemas.visits import (
+    FieldEventSchema,
+    NoAccessCreateSchema,
+    NoAccessSchema,
+    RunningLateSchema,
+    VisitSchema,
+)
 from server.services import concerns, visits
 from server.services.access import get_visible, visit_filter
 
@@ -59,6 +65,11 @@ OPS = {
     ("visit", "id_shown"): Op(
         FieldEventSchema(exclude=_NO_TIME),
         lambda id, data, actor, now, at: visits.show_id(id, actor, now=now, recorded_at=at),
+        VisitSchema(),
+    ),
+    ("visit", "running_late"): Op(
+        RunningLateSchema(),  # the device_time is kept with the mutation; the server's clock judges expected_at
+        lambda id, data, actor, now, at: visits.mark_running_late(id, data["expected_at"], actor, now=now),
         VisitSchema(),
     ),
     ("visit", "report"): Op(

@@ -74,6 +74,10 @@ class ServiceStandardsSchema(Schema):
     # At most this many messages to one home in 24 hours, besides the essential ones (a visit that cannot go
     # ahead as booked, a planned-works notice), which always go.
     tenant_messages_per_day = fields.Integer(load_default=3, validate=validate.Range(1, 20))
+    # The reminder of a visit goes the day before, not before this London time.
+    reminder_time = fields.String(load_default="10:00", validate=validate.Regexp(_CLOCK, error=_CLOCK_ERROR))
+    # The one-question satisfaction request waits this long after the visit is completed.
+    satisfaction_delay_minutes = fields.Integer(load_default=60, validate=validate.Range(0, 1440))
     # Who is emailed at once about a safeguarding or emergency concern, a concern about to be late, a refused
     # badge or compensation due: each side's named addresses; none named, that organisation's managers and admins.
     alert_contacts = fields.Nested(AlertContactsSchema, load_default=lambda: {"landlord": [], "contractor": []})

@@ -44,7 +44,13 @@ class VisitSchema(Schema):
     device_id_shown_at = fields.AwareDateTime(allow_none=True)
     departed_at = fields.AwareDateTime(allow_none=True)
     missed_at = fields.AwareDateTime(allow_none=True)
+    expected_arrival_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When the operative last said they expect to arrive."}
+    )
     cancel_reason = fields.String(allow_none=True)
+    cancelled_by_tenant = fields.Boolean(
+        metadata={"description": "Cancelled as the tenant asked (else we could not come)."}
+    )
     notes = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.AwareDateTime()
@@ -83,6 +89,20 @@ class ReassignSchema(VersionedSchema):
 
 class CancelSchema(VersionedSchema):
     reason = text(500, required=True)
+    by_tenant = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The tenant asked for it; otherwise the tenant is told we are sorry we cannot come."},
+    )
+
+
+class RunningLateSchema(StrictSchema):
+    expected_at = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "When the operative now expects to arrive (UTC): from now to 12 hours ahead. More than the "
+            "contract's punctuality_minutes after or before the window's start, the tenant is told (late or early)."
+        },
+    )
 
 
 class DoorstepPasswordSchema(Schema):

@@ -1,8 +1,13 @@
-"""Visits: managers book, move and cancel them; the assigned operative records them in the field."""
+"""Visits: managers book, move and cancel them; the assigned operative records them in the field.
+
+Each of these that a tenant should hear about tells them in the same transaction (tenant_messages.tell, once per
+event by its key): booked, moved, cancelled, running late or early, no access, completed. The time-based ones
+(the reminder the day before, "not arrived yet") are in server/services/visit_messages.py.
+"""
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -22,7 +27,9 @@ from server.models import (
     VisitReport,
     VisitStatus,
 )
-from server.services import alerts, checklists, compensation, concerns, standards
+from server.models.base import utcnow
+from server.schemas.standards import validated_standards
+from server.services import alerts, cards, checklists, compensation, concerns, feedback, standards, tenant_messages
 from server.services.access import get_visible, visible
 from server.services.pages import Page, paginate
 
@@ -80,8 +87,14 @@ def _require_open(visit: Visit, version: int | None) -> None:
         raise DomainError("invalid_transition", f"The visit is {visit.status.value}; it can no longer be changed.")
 
 
-def create_visit(fields: dict, actor: User) -> Visit:
-    """Book a visit on a contract the actor's organisation holds, at one of the landlord's homes."""
+def _local_time(visit: Visit, moment: datetime) -> str:
+    """A moment's time of day as the visit's household reads it (its language's clock)."""
+    household = visit.property.household
+    return tenant_messages.when(moment, household.preferred_language if household else "en")["time"]
+
+
+def create_visit(fields: dict, actor: User, now: datetime | None = None) -> Visit:
+    """Book a visit on a contract the actor's organisation holds, at one of the landlord's homes; the tenant is told."""
     _require_manager(actor)
     contract = db.session.scalar(visible(actor, Contract).where(Contract.id == fields["contract_id"]))
     if contract is None:
@@ -103,20 +116,31 @@ def create_visit(fields: dict, actor: User) -> Visit:
     db.session.add(visit)
     db.session.flush()
     sync.visit_changed(visit)
+    tenant_messages.tell(visit, "appointment_booked", now or utcnow(), key=str(visit.id), expires_at=visit.window_start)
     return visit
 
 
 def reschedule_visit(
-    visit_id: uuid.UUID, window_start: datetime, window_end: datetime, actor: User, version: int | None = None
+    visit_id: uuid.UUID,
+    window_start: datetime,
+    window_end: datetime,
+    actor: User,
+    version: int | None = None,
+    now: datetime | None = None,
 ) -> Visit:
+    """Move a scheduled visit to a new window; the tenant is told the new time."""
     visit = _managed_visit(visit_id, actor)
     _require_open(visit, version)
     if visit.status != VisitStatus.SCHEDULED:
         raise DomainError("invalid_transition", "The operative has arrived; the visit can no longer be rescheduled.")
     _check_window(window_start, window_end)
+    moved = (visit.window_start, visit.window_end) != (window_start, window_end)
     visit.window_start, visit.window_end = window_start, window_end
     visit.bump()
     sync.visit_changed(visit)
+    if moved:  # each move is told, even back to a window told before: the key holds the version it made
+        key = f"{visit.id}:{visit.version}:{window_start.astimezone(UTC).isoformat()}"
+        tenant_messages.tell(visit, "appointment_moved", now or utcnow(), key=key, expires_at=window_start)
     return visit
 
 
@@ -135,14 +159,25 @@ def reassign_visit(
     return visit
 
 
-def cancel_visit(visit_id: uuid.UUID, reason: str, actor: User, version: int | None = None) -> Visit:
+def cancel_visit(
+    visit_id: uuid.UUID,
+    reason: str,
+    actor: User,
+    version: int | None = None,
+    *,
+    by_tenant: bool = False,
+    now: datetime | None = None,
+) -> Visit:
+    """Cancel an open visit; the tenant is told (with an apology and how to rebook, unless they asked for it)."""
     visit = _managed_visit(visit_id, actor)
     if visit.status == VisitStatus.CANCELLED:
         return visit  # cancelling twice is harmless
     _require_open(visit, version)
-    visit.status, visit.cancel_reason = VisitStatus.CANCELLED, reason
+    visit.status, visit.cancel_reason, visit.cancelled_by_tenant = VisitStatus.CANCELLED, reason, by_tenant
     visit.bump()
     sync.visit_changed(visit)
+    template = "appointment_cancelled_as_asked" if by_tenant else "appointment_cancelled"
+    tenant_messages.tell(visit, template, now or utcnow(), key=str(visit.id), expires_at=visit.window_end)
     return visit
 
 
@@ -173,6 +208,45 @@ def _refuse_transition(visit: Visit, action: str) -> None:
 def _changed(visit: Visit) -> None:
     visit.bump()
     sync.visit_changed(visit)
+
+
+# How far ahead an expected arrival may be marked: further than this is a mistake, not a late operative.
+_FURTHEST_EXPECTED = timedelta(hours=12)
+
+
+def mark_running_late(visit_id: uuid.UUID, expected_at: datetime, actor: User, now: datetime) -> Visit:
+    """The operative now expects to arrive at `expected_at`: the tenant is told if that is late or early.
+
+    Late or early is more than the contract's `punctuality_minutes` after or before the window's start;
+    within that, the time is kept and nobody is told. Each different time marked is told once.
+    """
+    visit = _assigned_visit(visit_id, actor)
+    if visit.status != VisitStatus.SCHEDULED:
+        _refuse_transition(visit, "be marked running late or early")
+    if expected_at < now - _CLOCK_SKEW:
+        raise DomainError("validation_failed", errors={"expected_at": ["This time has passed."]})
+    if expected_at > now + _FURTHEST_EXPECTED:
+        raise DomainError("validation_failed", errors={"expected_at": ["More than 12 hours ahead."]})
+    if visit.expected_arrival_at == expected_at:
+        return visit  # a retry: marked already
+    visit.expected_arrival_at = expected_at
+    _changed(visit)
+    slack = timedelta(minutes=validated_standards(visit.contract.standards)["punctuality_minutes"])
+    if expected_at > visit.window_start + slack:
+        template = "running_late"
+    elif expected_at < visit.window_start - slack:
+        template = "running_early"
+    else:
+        return visit
+    tenant_messages.tell(
+        visit,
+        template,
+        now,
+        key=f"{visit.id}:{expected_at.astimezone(UTC).isoformat()}",
+        values={"time": _local_time(visit, expected_at)},
+        expires_at=visit.window_end,  # of no use once the window is over
+    )
+    return visit
 
 
 def arrive(visit_id: uuid.UUID, actor: User, now: datetime, recorded_at: datetime | None = None) -> Visit:
@@ -238,6 +312,11 @@ def complete(visit_id: uuid.UUID, answers: dict, actor: User, now: datetime, rec
     sync.visit_record_changed("report", report.id, report.version, visit)
     if over_cancellation:
         _flag_completed_over_cancellation(visit, actor, now)
+    delay = timedelta(minutes=validated_standards(visit.contract.standards)["satisfaction_delay_minutes"])
+    link = feedback.feedback_url(visit, now)
+    tenant_messages.tell(
+        visit, "satisfaction_request", now, key=str(visit.id), values={"link": link}, not_before=now + delay
+    )
     return report, True
 
 
@@ -285,6 +364,9 @@ def record_no_access(visit_id: uuid.UUID, fields: dict, actor: User, now: dateti
     _changed(visit)
     db.session.flush()
     sync.visit_record_changed("no_access", attempt.id, 1, visit)
+    if attempt.card_left:
+        values = {"code": attempt.card_serial, "link": cards.check_url(attempt), "time": _local_time(visit, now)}
+        tenant_messages.tell(visit, "no_access_follow_up", now, key=str(visit.id), values=values)
     return attempt, True
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import SensitiveRead, Visit, VisitStatus
+from server.models import Change, SensitiveRead, Visit, VisitStatus
 from tests import factories
 
 
@@ -257,3 +257,43 @@ def test_the_doorstep_password_is_not_released_before_the_visit_day(client, worl
 
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SensitiveRead)) == 0
+
+
+def _running_late(client, world, auth_headers, expected, user=None):
+    return client.post(
+        f"/api/v1/visits/{world.a.visit.id}/running-late",
+        json={"expected_at": expected.isoformat()},
+        headers=auth_headers(user or world.a.operative),
+    )
+
+
+def test_running_late_keeps_the_expected_time_bumps_the_version_and_reaches_the_tablet(client, world, auth_headers):
+    expected = world.a.visit.window_start + timedelta(minutes=40)
+
+    response = _running_late(client, world, auth_headers, expected)
+
+    assert response.status_code == 200
+    assert response.json["expected_arrival_at"].startswith(expected.isoformat()[:19])
+    assert response.json["version"] == 2
+    changed = sa.select(Change.version).where(Change.entity == "visit", Change.entity_id == world.a.visit.id)
+    assert 2 in db.session.scalars(changed).all()
+
+
+@pytest.mark.parametrize(
+    ("minutes_from_now", "why"), [(-30, "This time has passed."), (13 * 60, "More than 12 hours ahead.")]
+)
+def test_running_late_refuses_a_time_that_makes_no_sense(client, world, auth_headers, now, minutes_from_now, why):
+    response = _running_late(client, world, auth_headers, now + timedelta(minutes=minutes_from_now))
+
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.json["errors"] == {"expected_at": [why]}
+    assert db.session.get(Visit, world.a.visit.id).expected_arrival_at is None
+
+
+def test_running_late_is_only_for_a_visit_not_started(client, world, auth_headers, now):
+    world.a.visit.status, world.a.visit.arrived_at = VisitStatus.IN_PROGRESS, now
+    db.session.flush()
+
+    response = _running_late(client, world, auth_headers, now + timedelta(minutes=30))
+
+    assert response.status_code == 409 and response.json["code"] == "invalid_transition"

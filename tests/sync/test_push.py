@@ -469,3 +469,23 @@ def test_housekeeping_prunes_pushed_results_past_the_horizon(app, client, runner
     assert "1 pushed results" in result.output
     assert db.session.get(SyncMutation, uuid.UUID(old["mutation_id"])) is None
     assert db.session.get(SyncMutation, uuid.UUID(recent["mutation_id"])) is not None
+
+
+def test_running_late_is_applied_with_the_device_time_kept_beside_it(client, world, op):
+    expected = world.a.visit.window_start + timedelta(minutes=30)
+    pushed = visit_op(world, "running_late", {"expected_at": expected.isoformat()}, base_version=1)
+
+    result = push(client, op, [pushed]).json["results"][0]
+
+    assert (result["status"], result["version"]) == ("applied", 2)
+    assert result["record"]["expected_arrival_at"] is not None
+    assert db.session.get(SyncMutation, uuid.UUID(pushed["mutation_id"])).device_time is not None
+
+
+def test_running_late_pushed_after_the_time_it_gave_is_rejected(client, world, op):
+    expected = utcnow() - timedelta(minutes=20)
+
+    result = push(client, op, [visit_op(world, "running_late", {"expected_at": expected.isoformat()})]).json
+
+    assert result["results"][0]["status"] == "rejected"
+    assert result["results"][0]["error"]["errors"] == {"expected_at": ["This time has passed."]}
