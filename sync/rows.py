@@ -2,7 +2,7 @@
 
 A first sync is tens of thousands of these: loading each as ORM objects and dumping it through
 marshmallow cost several times the rest of the pull. The dicts here are exactly what the office
-schemas (PropertySchema, HouseholdSchema, VisitSchema) dump; tests/sync/test_rows.py compares the
+schemas (PropertySchema, HouseholdFeedSchema, VisitSchema) dump; tests/sync/test_rows.py compares the
 two for every one of these entities, so a field added to a schema and not here fails a test.
 """
 
@@ -160,7 +160,9 @@ def visit_data(row) -> dict:
         "device_id_shown_at": _iso(row.device_id_shown_at),
         "departed_at": _iso(row.departed_at),
         "missed_at": _iso(row.missed_at),
+        "expected_arrival_at": _iso(row.expected_arrival_at),
         "cancel_reason": row.cancel_reason,
+        "cancelled_by_tenant": row.cancelled_by_tenant,
         "notes": row.notes,
         "version": row.version,
         "created_at": _iso(row.created_at),

@@ -6,6 +6,7 @@ from server.models.base import utcnow
 from server.schemas.checklists import ReportCreateSchema, ReportSchema
 from server.schemas.common import page_of
 from server.schemas.concerns import ConcernCreateSchema, ConcernSchema
+from server.schemas.notices import NoticeCreateSchema, NoticeSchema
 from server.schemas.visits import (
     CancelSchema,
     DoorstepPasswordSchema,
@@ -15,12 +16,13 @@ from server.schemas.visits import (
     NoAccessSchema,
     ReassignSchema,
     RescheduleSchema,
+    RunningLateSchema,
     VisitCreateSchema,
     VisitDetailSchema,
     VisitQueryArgsSchema,
     VisitSchema,
 )
-from server.services import concerns, properties, visits
+from server.services import concerns, notices, properties, visits
 
 bp = Blueprint("visits", __name__, description="Booked visits to tenants' homes.")
 
@@ -41,7 +43,7 @@ def list_visits(args):
 @bp.response(201, VisitSchema)
 def create_visit(body):
     """Book a visit on one of your contracts (managers and admins)."""
-    visit = visits.create_visit(body, actor=actor())
+    visit = visits.create_visit(body, actor=actor(), now=utcnow())
     return visit, 201, {"Location": f"/api/v1/visits/{visit.id}"}
 
 
@@ -59,7 +61,9 @@ def get_visit(visit_id: uuid.UUID):
 @bp.response(200, VisitSchema)
 def reschedule_visit(body, visit_id: uuid.UUID):
     """Move a scheduled visit to a new window."""
-    return visits.reschedule_visit(visit_id, body["window_start"], body["window_end"], actor(), body.get("version"))
+    return visits.reschedule_visit(
+        visit_id, body["window_start"], body["window_end"], actor(), body.get("version"), now=utcnow()
+    )
 
 
 @bp.post("/visits/<uuid:visit_id>/reassign")
@@ -76,8 +80,19 @@ def reassign_visit(body, visit_id: uuid.UUID):
 @bp.arguments(CancelSchema)
 @bp.response(200, VisitSchema)
 def cancel_visit(body, visit_id: uuid.UUID):
-    """Cancel an open visit, with the reason."""
-    return visits.cancel_visit(visit_id, body["reason"], actor(), body.get("version"))
+    """Cancel an open visit, with the reason, and whether the tenant asked for it; the tenant is told."""
+    return visits.cancel_visit(
+        visit_id, body["reason"], actor(), body.get("version"), by_tenant=body["by_tenant"], now=utcnow()
+    )
+
+
+@bp.post("/visits/<uuid:visit_id>/planned-works-notice")
+@authenticated
+@bp.arguments(NoticeCreateSchema)
+@bp.response(200, NoticeSchema)
+def give_planned_works_notice(body, visit_id: uuid.UUID):
+    """Tell the tenant about their planned works now: a message if they agreed to one, else a letter to post."""
+    return notices.give_notice(visit_id, actor(), utcnow(), body.get("short_notice_reason"), body.get("version"))
 
 
 @bp.get("/visits/<uuid:visit_id>/doorstep-password")
@@ -95,6 +110,15 @@ def get_doorstep_password(visit_id: uuid.UUID):
 def arrive(body, visit_id: uuid.UUID):
     """The assigned operative is at the door (server time recorded; the tablet's kept beside it)."""
     return visits.arrive(visit_id, actor(), now=utcnow(), recorded_at=body.get("recorded_at"))
+
+
+@bp.post("/visits/<uuid:visit_id>/running-late")
+@authenticated
+@bp.arguments(RunningLateSchema)
+@bp.response(200, VisitSchema)
+def mark_running_late(body, visit_id: uuid.UUID):
+    """The assigned operative now expects to arrive at `expected_at`; the tenant is told if it is late or early."""
+    return visits.mark_running_late(visit_id, body["expected_at"], actor(), now=utcnow())
 
 
 @bp.post("/visits/<uuid:visit_id>/id-shown")

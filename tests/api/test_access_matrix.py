@@ -30,6 +30,7 @@ from server.models import (
     Property,
     Role,
     User,
+    VisitKind,
     VisitStatus,
 )
 from server.services import messages
@@ -317,6 +318,21 @@ def cancel_visit(scene):
     return Call(f"/visits/{scene.side.visit.id}/cancel", {"reason": "Tenant rang to say the leak is fixed"})
 
 
+def _planned_works(scene: Scene, noticed: bool = False):
+    """The side's visit as planned works five weeks ahead (time for notice, whatever the bank holidays)."""
+    visit = scene.side.visit
+    visit.kind = VisitKind.PLANNED_WORKS
+    visit.window_start = (scene.now + timedelta(weeks=5)).replace(microsecond=0)
+    visit.window_end = visit.window_start + timedelta(hours=4)
+    visit.planned_works_notice_on = scene.now.date() if noticed else None
+    db.session.flush()
+    return visit
+
+
+def give_planned_works_notice(scene):
+    return Call(f"/visits/{_planned_works(scene).id}/planned-works-notice", {})
+
+
 def get_doorstep_password(scene):
     """Today's visit (London day), or one in three days; the household has a doorstep password."""
     visit = scene.side.visit
@@ -347,6 +363,11 @@ def _visit_in(scene, status: VisitStatus):
 
 def arrive(scene):
     return Call(f"/visits/{scene.side.visit.id}/arrive", {})
+
+
+def mark_running_late(scene):
+    expected = scene.side.visit.window_start + timedelta(minutes=30)
+    return Call(f"/visits/{scene.side.visit.id}/running-late", {"expected_at": expected.isoformat()})
 
 
 def show_id(scene):
@@ -523,6 +544,10 @@ def get_badge_card(scene):
 
 def get_visit_report(scene):
     return Call(f"/visits/{scene.side.visit.id}/report.pdf")
+
+
+def get_notice_letter(scene):
+    return Call(f"/visits/{_planned_works(scene, noticed=True).id}/notice-letter.pdf")
 
 
 def list_badge_alerts(scene):
@@ -758,6 +783,10 @@ ROUTES: dict[tuple[str, str], Route] = {
         "own":               (403, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),
+    ("POST", "/visits/<uuid:visit_id>/planned-works-notice"): Route(give_planned_works_notice, {
+        "own":               (403, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
     ("GET", "/visits/<uuid:visit_id>/doorstep-password"): Route(get_doorstep_password, {
         "own":               (200, 404, 403, 403, 403, 403, 404),
         "another day":       (403, 404, 403, 403, 403, 403, 404),
@@ -773,6 +802,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     # In the field: only the assigned operative records a visit; managers see it but may not.
     ("POST", "/visits/<uuid:visit_id>/arrive"): Route(arrive, {
+        "own":               (200, 404, 403, 403, 403, 403, 404),
+        "foreign":           ALL_404,
+    }),
+    ("POST", "/visits/<uuid:visit_id>/running-late"): Route(mark_running_late, {
         "own":               (200, 404, 403, 403, 403, 403, 404),
         "foreign":           ALL_404,
     }),
@@ -915,6 +948,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     }),
     ("GET", "/visits/<uuid:visit_id>/report.pdf"): Route(get_visit_report, {
         "own":               (200, 404, 200, 200, 200, 200, 404),
+        "foreign":           ALL_404,
+    }),
+    # The notice letter names the tenant and their address: for the office, which posts it.
+    ("GET", "/visits/<uuid:visit_id>/notice-letter.pdf"): Route(get_notice_letter, {
+        "own":               (403, 404, 200, 200, 200, 200, 404),
         "foreign":           ALL_404,
     }),
     ("GET", "/badge-alerts"): Route(list_badge_alerts, {
