@@ -48,7 +48,7 @@ from server.delivery.smtp import SmtpProvider
 from server.extensions import db
 from server.models import Channel, Message, MessageState
 from server.models.base import utcnow
-from server.services import alerts, messages
+from server.services import alerts, messages, visit_messages
 
 PASS_LIMIT = 1000  # messages sent in one pass at most, so a pass always ends
 
@@ -154,8 +154,9 @@ def deliver(message: Message, provider: Provider, now: datetime) -> MessageState
 
 
 def run_pass(now: datetime, by_channel: dict[Channel, Provider]) -> Pass:
-    """Queue the due-soon warnings, then send everything due now."""
+    """Queue the due-soon warnings and the tenants' messages the clock brings, then send everything due now."""
     done = Pass(warnings=alerts.concerns_due_soon(now))
+    visit_messages.due_now(now)  # tomorrow's reminders, "not arrived yet": server/services/visit_messages.py
     db.session.commit()
     for _ in range(PASS_LIMIT):
         message = claim(now)
