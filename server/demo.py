@@ -289,9 +289,11 @@ def seed(now: datetime) -> None:
                 planned_works_notice_on=day - timedelta(days=21) if kind == VisitKind.PLANNED_WORKS else None,
             ),
             actor=manager,
+            now=now,
         )
         if status == VisitStatus.CANCELLED:
-            visits.cancel_visit(visit.id, "Tenant asked to rebook: away that week.", actor=manager)
+            reason = "Tenant asked to rebook: away that week."
+            visits.cancel_visit(visit.id, reason, actor=manager, by_tenant=True, now=now)
         elif status != VisitStatus.SCHEDULED:
             _finish(visit, status, users[operative], manager)
         if (concern := CONCERNS.get((reference, home, days))) is not None:

@@ -27,7 +27,6 @@ from server.models import (
     VisitReport,
     VisitStatus,
 )
-from server.models.base import utcnow
 from server.schemas.standards import validated_standards
 from server.services import alerts, cards, checklists, compensation, concerns, feedback, standards, tenant_messages
 from server.services.access import get_visible, visible
@@ -93,7 +92,7 @@ def _local_time(visit: Visit, moment: datetime) -> str:
     return tenant_messages.when(moment, household.preferred_language if household else "en")["time"]
 
 
-def create_visit(fields: dict, actor: User, now: datetime | None = None) -> Visit:
+def create_visit(fields: dict, actor: User, now: datetime) -> Visit:
     """Book a visit on a contract the actor's organisation holds, at one of the landlord's homes; the tenant is told."""
     _require_manager(actor)
     contract = db.session.scalar(visible(actor, Contract).where(Contract.id == fields["contract_id"]))
@@ -116,7 +115,7 @@ def create_visit(fields: dict, actor: User, now: datetime | None = None) -> Visi
     db.session.add(visit)
     db.session.flush()
     sync.visit_changed(visit)
-    tenant_messages.tell(visit, "appointment_booked", now or utcnow(), key=str(visit.id), expires_at=visit.window_start)
+    tenant_messages.tell(visit, "appointment_booked", now, key=str(visit.id), expires_at=visit.window_start)
     return visit
 
 
@@ -126,7 +125,8 @@ def reschedule_visit(
     window_end: datetime,
     actor: User,
     version: int | None = None,
-    now: datetime | None = None,
+    *,
+    now: datetime,
 ) -> Visit:
     """Move a scheduled visit to a new window; the tenant is told the new time."""
     visit = _managed_visit(visit_id, actor)
@@ -140,7 +140,7 @@ def reschedule_visit(
     sync.visit_changed(visit)
     if moved:  # each move is told, even back to a window told before: the key holds the version it made
         key = f"{visit.id}:{visit.version}:{window_start.astimezone(UTC).isoformat()}"
-        tenant_messages.tell(visit, "appointment_moved", now or utcnow(), key=key, expires_at=window_start)
+        tenant_messages.tell(visit, "appointment_moved", now, key=key, expires_at=window_start)
     return visit
 
 
@@ -166,7 +166,7 @@ def cancel_visit(
     version: int | None = None,
     *,
     by_tenant: bool = False,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Visit:
     """Cancel an open visit; the tenant is told (with an apology and how to rebook, unless they asked for it)."""
     visit = _managed_visit(visit_id, actor)
@@ -177,7 +177,7 @@ def cancel_visit(
     visit.bump()
     sync.visit_changed(visit)
     template = "appointment_cancelled_as_asked" if by_tenant else "appointment_cancelled"
-    tenant_messages.tell(visit, template, now or utcnow(), key=str(visit.id), expires_at=visit.window_end)
+    tenant_messages.tell(visit, template, now, key=str(visit.id), expires_at=visit.window_end)
     return visit
 
 

@@ -173,7 +173,9 @@ def test_a_rescheduled_visit_arrives_as_an_upsert_of_its_new_version(client, wor
     replica = sync(client, headers)
     start = side.visit.window_start + timedelta(days=1)
 
-    visits.reschedule_visit(side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager)
+    visits.reschedule_visit(
+        side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager, now=utcnow()
+    )
     changes = pull(client, headers, replica.cursor).body["changes"]
 
     assert [(c["entity"], c["id"], c["op"], c["version"]) for c in changes] == [
@@ -229,7 +231,9 @@ def test_what_commits_while_the_snapshot_is_paged_still_arrives(client, world, a
     replica.apply(pull(client, headers, limit=1).body)  # the contract: the visit is not paged yet
     start = side.visit.window_start + timedelta(days=2)
 
-    visits.reschedule_visit(side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager)
+    visits.reschedule_visit(
+        side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager, now=utcnow()
+    )
     sync(client, headers, replica, limit=1)
 
     assert replica.records["visit", str(side.visit.id)]["version"] == 2

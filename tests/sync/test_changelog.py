@@ -38,7 +38,7 @@ def _book(side, operative, **fields):
         window_start=start,
         window_end=start + timedelta(hours=2),
     )
-    return visits.create_visit({**booking, **fields}, actor=side.contractor_manager)
+    return visits.create_visit({**booking, **fields}, actor=side.contractor_manager, now=utcnow())
 
 
 def _field_scope(side, operative) -> Scope:
@@ -135,7 +135,7 @@ def test_rescheduling_records_the_visit_alone(world):
     visit = side.visit
     start = visit.window_start + timedelta(days=1)
 
-    visits.reschedule_visit(visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager)
+    visits.reschedule_visit(visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager, now=utcnow())
 
     assert _changes() == [("visit", visit.id, Op.UPSERT, 2, _field_scope(side, side.operative))]
 
@@ -145,7 +145,7 @@ def test_a_cancelled_visit_stays_on_the_tablet_but_the_household_goes(world):
     visit = _book(side, side.other_operative)
     mark = _mark()
 
-    visits.cancel_visit(visit.id, "Tenant rebooked", actor=side.landlord_manager)
+    visits.cancel_visit(visit.id, "Tenant rebooked", actor=side.landlord_manager, now=utcnow())
 
     lost = Scope(operative_id=side.other_operative.id)
     assert db.session.get(Visit, visit.id).status == VisitStatus.CANCELLED
@@ -160,7 +160,7 @@ def test_cancelling_keeps_the_home_for_an_operative_with_another_visit_there(wor
     visit = _book(side, side.operative)  # side.visit is theirs too, at the same home
     mark = _mark()
 
-    visits.cancel_visit(visit.id, "Booked twice", actor=side.contractor_manager)
+    visits.cancel_visit(visit.id, "Booked twice", actor=side.contractor_manager, now=utcnow())
 
     assert _changes(mark) == [("visit", visit.id, Op.UPSERT, 2, _field_scope(side, side.operative))]
 

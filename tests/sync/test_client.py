@@ -191,7 +191,9 @@ def test_a_stale_base_version_is_a_conflict_with_the_servers_copy(tablet_for, wo
     tablet.sync()
     seen = tablet.replica.version("visit", str(world.a.visit.id))
     later = world.a.visit.window_start + timedelta(days=1)
-    visits.reschedule_visit(world.a.visit.id, later, later + timedelta(hours=2), world.a.contractor_manager)
+    visits.reschedule_visit(
+        world.a.visit.id, later, later + timedelta(hours=2), world.a.contractor_manager, now=utcnow()
+    )
     db.session.flush()
 
     tablet.record("visit", "arrive", world.a.visit.id, {}, base_version=seen)

@@ -61,7 +61,9 @@ def test_a_record_changed_twice_between_pulls_arrives_once_at_its_latest_version
     _, cursor = _pull_all(side.operative, None, now)
     for days in (1, 2):
         start = side.visit.window_start + timedelta(days=days)
-        visits.reschedule_visit(side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager)
+        visits.reschedule_visit(
+            side.visit.id, start, start + timedelta(hours=2), actor=side.contractor_manager, now=utcnow()
+        )
 
     changes, _ = _pull_all(side.operative, cursor, now)
 

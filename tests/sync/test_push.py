@@ -195,6 +195,7 @@ def test_a_stale_base_version_is_a_conflict_with_the_servers_copy(client, world,
         world.a.visit.window_start + timedelta(days=1),
         world.a.visit.window_end + timedelta(days=1),
         actor=world.a.contractor_manager,
+        now=utcnow(),
     )
     db.session.flush()
 
@@ -208,7 +209,7 @@ def test_a_stale_base_version_is_a_conflict_with_the_servers_copy(client, world,
 
 
 def test_a_conflict_is_stored_and_a_retry_answers_it_again(client, world, op):
-    visits.cancel_visit(world.a.visit.id, "Tenant rang", actor=world.a.contractor_manager)
+    visits.cancel_visit(world.a.visit.id, "Tenant rang", actor=world.a.contractor_manager, now=utcnow())
     db.session.flush()
     arrive = visit_op(world, "arrive", base_version=1)
     first = push(client, op, [arrive]).json["results"][0]
@@ -221,7 +222,7 @@ def test_a_conflict_is_stored_and_a_retry_answers_it_again(client, world, op):
 
 def test_a_completion_in_the_field_wins_over_an_office_cancellation_and_is_flagged(client, world, op, auth_headers):
     visits.arrive(world.a.visit.id, world.a.operative, now=utcnow())  # online at the door, then no signal
-    visits.cancel_visit(world.a.visit.id, "Tenant rang to cancel", actor=world.a.contractor_manager)
+    visits.cancel_visit(world.a.visit.id, "Tenant rang to cancel", actor=world.a.contractor_manager, now=utcnow())
     db.session.flush()
 
     response = push(client, op, [visit_op(world, "report", {"answers": factories.answers_for()}, base_version=2)])
@@ -234,7 +235,7 @@ def test_a_completion_in_the_field_wins_over_an_office_cancellation_and_is_flagg
 
 
 def test_a_day_on_a_visit_cancelled_while_offline_keeps_the_concern_and_the_report(client, world, op):
-    visits.cancel_visit(world.a.visit.id, "Tenant rang to cancel", actor=world.a.contractor_manager)
+    visits.cancel_visit(world.a.visit.id, "Tenant rang to cancel", actor=world.a.contractor_manager, now=utcnow())
     db.session.flush()
     batch = a_day_at_the_door(world)
     batch[2]["data"]["category"] = "safeguarding"
