@@ -84,16 +84,27 @@ def backoff(attempts: int, config) -> timedelta:
 
 
 def claim(now: datetime) -> Message | None:
-    """Take the next due message under a lease, committed; None when nothing is due."""
+    """Take the next due message under a lease, committed; None when nothing is due.
+
+    A due message past its `expires_at` (a reminder once the visit has begun) is cancelled on the way, under
+    the same row lock, and never reaches a provider; unless it was handed over before a worker died, when it
+    may have gone and `deliver` finds out.
+    """
     due = sa.or_(
         sa.and_(Message.state == MessageState.QUEUED, Message.next_attempt_at <= now),
         sa.and_(Message.state == MessageState.SENDING, Message.lease_until <= now),
     )
     query = sa.select(Message).where(due).order_by(Message.next_attempt_at, Message.id).limit(1)
-    message = db.session.scalars(query.with_for_update(skip_locked=True)).first()
-    if message is None:
-        db.session.rollback()
-        return None
+    while True:
+        message = db.session.scalars(query.with_for_update(skip_locked=True)).first()
+        if message is None:
+            db.session.rollback()
+            return None
+        if message.expires_at is None or message.expires_at > now or message.handed_over_at is not None:
+            break
+        message.state, message.last_error = MessageState.CANCELLED, "Not sent: too late to be of use"
+        message.lease_until = None
+        db.session.commit()
     message.state = MessageState.SENDING
     message.lease_until = now + timedelta(seconds=current_app.config["DELIVERY_LEASE_SECONDS"])
     message.attempts += 1
