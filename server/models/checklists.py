@@ -2,6 +2,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -28,7 +29,9 @@ class VisitReport(IdMixin, db.Model):
 
     visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), unique=True)
     template_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("checklist_templates.id"))
-    answers: Mapped[dict] = mapped_column(sa.JSON)
+    # jsonb on PostgreSQL: the managers' report reads three answers from each of a year's reports, and json text
+    # would be parsed again for every one of them.
+    answers: Mapped[dict] = mapped_column(sa.JSON().with_variant(postgresql.JSONB(), "postgresql"))
     submitted_by: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # What the tablet's clock said; kept beside the server's time, never trusted.
