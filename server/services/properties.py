@@ -29,7 +29,7 @@ from server.models import (
     User,
     Visit,
 )
-from server.services import audit
+from server.services import audit, tenant_messages
 from server.services.access import get_visible, get_visible_household, require_role, visible
 from server.services.pages import Page, paginate
 
@@ -180,6 +180,6 @@ def stop_messages(code: str, now: datetime) -> tuple[Household, Organisation]:
     household, landlord = household_to_stop(code)
     if household.messages_stopped_at is None:
         household.messages_stopped_at = now
-    _cancel_waiting(household, "Not sent: the tenant asked for no more messages.")
+    _cancel_waiting(household, tenant_messages.STOPPED)
     db.session.flush()
     return household, landlord

@@ -29,6 +29,7 @@ from server.services.badges import ALPHABET
 # The visit cannot go ahead as the tenant was told, or the law says they must be told: never held back by the limit.
 ESSENTIAL = frozenset({"appointment_cancelled", "planned_works_notice", "running_late", "not_arrived"})
 _STOP_CODE_LENGTH = 10
+STOPPED = "Not sent: the tenant asked for no more messages."  # why, as the office reads it in the outbox
 
 
 def stop_code(household: Household) -> str:
@@ -142,7 +143,7 @@ def tell(
     due = after_quiet_hours(max(now, not_before or now), rules)
     because = None
     if household.messages_stopped_at is not None:
-        because = "Not sent: the tenant asked for no more messages."
+        because = STOPPED
     elif expires_at is not None and due >= expires_at:
         because = "Not sent: it would have been of no use by the end of the quiet hours."
     elif template not in ESSENTIAL and _sent_today(household, now) >= rules["tenant_messages_per_day"]:
