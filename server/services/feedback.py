@@ -152,6 +152,7 @@ def _acknowledge(complaint: Feedback, about: FeedbackVisit, now: datetime) -> No
     values = {
         "visit_date": tenant_messages.when(visit.window_start, language)["date"],
         "landlord": about.landlord.name,
+        "contractor": about.contractor,
         "date": tenant_messages.day(due_day(complaint.response_due_at), language),
         "reference": reference(complaint),
     }

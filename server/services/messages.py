@@ -40,19 +40,19 @@ class Recipient:
     organisation_id: uuid.UUID | None = None
 
 
-def render(template: str, channel: Channel, lang: str, values: dict) -> tuple[str | None, str]:
+def render(template: str, channel: Channel, lang: str, values: dict, audience: Audience) -> tuple[str | None, str]:
     """(subject, body) of a template in a language; SMS have no subject.
 
-    A tenant's message (one given a `stop_link`) ends with how to stop them.
+    A tenant's email is signed by the contractor for the landlord; a message that carries a `stop_link`
+    (every one about their visits) ends with how to stop them.
     """
     text = words()
     body = text.text(lang, f"{template}_{channel.value}", **values).strip()
-    to_tenant = "stop_link" in values
-    if to_tenant:
+    if "stop_link" in values:
         body += ("\n\n" if channel == Channel.EMAIL else " ") + text.text(lang, f"stop_line_{channel.value}", **values)
     if channel == Channel.SMS:
         return None, body
-    signature = text.text(lang, "tenant_signature" if to_tenant else "signature", **values)
+    signature = text.text(lang, "tenant_signature" if audience == Audience.TENANT else "signature", **values)
     return text.text(lang, f"{template}_subject", **values), f"{body}\n\n{signature}\n"
 
 
@@ -77,7 +77,7 @@ def enqueue(
     `cancelled_because`: the message is kept as cancelled, with the reason, so the office sees the
     tenant was not told and why (opted out, too many messages today, too late to be of use).
     """
-    subject, body = render(template, channel, lang, values)
+    subject, body = render(template, channel, lang, values, recipient.audience)
     row = dict(
         id=uuid.uuid4(),
         kind=kind,

@@ -228,6 +228,7 @@ def test_a_tenant_who_left_an_email_is_sent_one_acknowledgement_with_the_reply_d
         "en",
     )
     assert f"{world.a.landlord.name} will reply by Friday 9 January." in message.body
+    assert message.body.rstrip().endswith(f"{world.a.contractor.name}, working for {world.a.landlord.name}")
     assert made.id.hex[:8].upper() in message.subject
 
 

@@ -15,7 +15,7 @@ from babel import Locale
 from bidi import get_base_level, get_display
 
 from server.london_time import LONDON
-from server.models import Channel
+from server.models import Audience, Channel
 from server.services import messages
 from server.services.tenant_messages import when
 
@@ -133,8 +133,8 @@ def _grade(text: str) -> float:
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_english_message_is_plain_enough_for_a_reading_age_of_about_9(template):
     values = _values("en")
-    subject, email = messages.render(template, Channel.EMAIL, "en", values)
-    _, sms = messages.render(template, Channel.SMS, "en", values)
+    subject, email = messages.render(template, Channel.EMAIL, "en", values, Audience.TENANT)
+    _, sms = messages.render(template, Channel.SMS, "en", values, Audience.TENANT)
 
     assert round(_grade(f"{subject}\n{email}"), 1) <= PLAIN_GRADE
     assert round(_grade(sms), 1) <= PLAIN_GRADE
@@ -184,7 +184,7 @@ def test_every_text_fits_in_three_parts_or_four_in_a_script_that_needs_ucs2(lang
 
     too_long = {}
     for template in TEMPLATES:
-        _, body = messages.render(template, Channel.SMS, lang, values)
+        _, body = messages.render(template, Channel.SMS, lang, values, Audience.TENANT)
         encoding, parts = sms_parts(body)
         if parts > (MAX_PARTS if encoding == "GSM-7" else MAX_PARTS_UCS2):
             too_long[template] = (encoding, parts, len(body))
@@ -196,12 +196,15 @@ def test_english_and_welsh_texts_keep_to_the_plain_alphabet_and_three_parts(lang
     """Welsh texts avoid â, ô, ŵ, ŷ where another word does: one such letter would make a text UCS-2."""
     values = _long_values(lang)
 
-    sent_as = {template: sms_parts(messages.render(template, Channel.SMS, lang, values)[1]) for template in TEMPLATES}
+    sent_as = {
+        template: sms_parts(messages.render(template, Channel.SMS, lang, values, Audience.TENANT)[1])
+        for template in TEMPLATES
+    }
     assert {template: parts for template, parts in sent_as.items() if parts[0] != "GSM-7" or parts[1] > MAX_PARTS} == {}
 
 
 def test_a_polish_household_is_told_in_polish():
-    _, body = messages.render("running_late", Channel.SMS, "pl", _values("pl", time="10:40"))
+    _, body = messages.render("running_late", Channel.SMS, "pl", _values("pl", time="10:40"), Audience.TENANT)
 
     assert "spóźni" in body and "10:40" in body
     assert "running late" not in body
@@ -219,7 +222,7 @@ def test_in_right_to_left_text_a_phone_number_code_and_names_keep_their_order(la
     values = _values(lang)
     for template in TEMPLATES:
         for channel in (Channel.SMS, Channel.EMAIL):
-            for text in filter(None, messages.render(template, channel, lang, values)):
+            for text in filter(None, messages.render(template, channel, lang, values, Audience.TENANT)):
                 for line in text.splitlines():
                     if _RIGHT_TO_LEFT_LETTER.search(line):
                         assert get_base_level(line) == 1, (template, channel, line)
