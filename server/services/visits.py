@@ -24,6 +24,7 @@ from server.models import (
     Severity,
     User,
     Visit,
+    VisitKind,
     VisitReport,
     VisitStatus,
 )
@@ -115,7 +116,8 @@ def create_visit(fields: dict, actor: User, now: datetime) -> Visit:
     db.session.add(visit)
     db.session.flush()
     sync.visit_changed(visit)
-    tenant_messages.tell(visit, "appointment_booked", now, key=str(visit.id), expires_at=visit.window_start)
+    if visit.kind != VisitKind.PLANNED_WORKS:  # planned works are told by their notice (services/notices.py)
+        tenant_messages.tell(visit, "appointment_booked", now, key=str(visit.id), expires_at=visit.window_start)
     return visit
 
 

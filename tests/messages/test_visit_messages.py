@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from server import delivery
 from server.extensions import db
 from server.london_time import LONDON
-from server.models import Channel, Message, MessageState, Visit
+from server.models import Channel, Message, MessageState, Visit, VisitKind
 from server.models.base import utcnow
 from server.schemas.standards import validated_standards
 from server.services import messages, visit_messages, visits
@@ -71,8 +71,8 @@ def _told_once(template: str) -> Message:
     return message
 
 
-def _book(world, start, now=MORNING) -> Visit:
-    fields = {
+def _book(world, start, now=MORNING, **extra) -> Visit:
+    fields = extra | {
         "contract_id": world.a.contract.id,
         "property_id": world.a.home.id,
         "operative_id": world.a.operative.id,
@@ -95,6 +95,14 @@ def test_a_booking_is_confirmed_to_the_tenant(world):
     message = _told_once("appointment_booked")
     assert message.visit_id == visit.id and message.state == MessageState.QUEUED
     assert "HAV-7781" in message.body and message.expires_at == start
+
+
+def test_planned_works_are_not_confirmed_as_a_repair_their_notice_tells_the_tenant(world):
+    _polish_texts(world.a.home)
+
+    _book(world, MORNING + timedelta(days=30), kind=VisitKind.PLANNED_WORKS)
+
+    assert _told() == []
 
 
 def test_nothing_is_told_without_consent(world):
