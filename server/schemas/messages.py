@@ -7,6 +7,7 @@ from server.schemas.common import PageArgsSchema
 class MessageQueryArgsSchema(PageArgsSchema):
     state = fields.List(fields.Enum(MessageState, by_value=True))
     kind = fields.String(validate=validate.Length(min=1, max=40))
+    visit = fields.UUID(metadata={"description": "Only the messages about this visit (to its tenant)."})
 
 
 class MessageSchema(Schema):
@@ -18,6 +19,7 @@ class MessageSchema(Schema):
         attribute="shown_recipient", metadata={"description": "A tenant's phone or email shows its last 4 only."}
     )
     contract_id = fields.UUID(allow_none=True)
+    visit_id = fields.UUID(allow_none=True)
     lang = fields.String()
     subject = fields.String(allow_none=True)
     body = fields.String(metadata={"description": "As sent; it never carries what a concern says."})

@@ -168,6 +168,8 @@ def list_messages(actor: User, filters: dict, page: int, per_page: int) -> Page:
         query = query.where(Message.state.in_(filters["state"]))
     if filters.get("kind"):
         query = query.where(Message.kind == filters["kind"])
+    if filters.get("visit"):
+        query = query.where(Message.visit_id == filters["visit"])
     result = paginate(query.order_by(Message.created_at.desc(), Message.id), page, per_page)
     for message in result.items:
         message.shown_recipient = masked(message)

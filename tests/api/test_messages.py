@@ -6,7 +6,7 @@ from server import delivery
 from server.delivery import providers
 from server.extensions import db
 from server.models import Audience, Channel
-from server.services import concerns, messages
+from server.services import concerns, messages, visits
 
 SECRET_TEXT = "Child left alone overnight, bruise on arm"
 
@@ -80,3 +80,19 @@ def test_operatives_do_not_read_the_outbox(client, world, auth_headers):
     answer = client.get("/api/v1/messages", headers=auth_headers(world.a.operative))
 
     assert answer.status_code == 403
+
+
+def test_the_messages_about_one_visit_are_its_tenants(client, world, auth_headers, now):
+    household = world.a.home.household
+    household.phone, household.contact_channel = "07700 900123", "sms"
+    db.session.flush()
+    visits.cancel_visit(world.a.visit.id, "Operative off sick", world.a.contractor_manager, now=now)
+    _tenant_text(world.a, now)  # about no visit
+
+    headers = auth_headers(world.a.landlord_manager)
+    answer = client.get("/api/v1/messages", query_string={"visit": str(world.a.visit.id)}, headers=headers)
+
+    assert answer.status_code == 200
+    assert [(i["kind"], i["visit_id"]) for i in answer.json["items"]] == [
+        ("appointment_cancelled", str(world.a.visit.id))
+    ]

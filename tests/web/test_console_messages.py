@@ -7,6 +7,7 @@ import pytest
 from server.extensions import db
 from server.models import Audience, Channel, MessageState
 from server.services import messages, tenant_messages
+from tests import factories
 from tests.web.test_console import sign_in, text
 
 # 09:30 in London on a summer day (BST): the page must say 09:30, not the stored 08:30 UTC.
@@ -101,3 +102,39 @@ def test_signed_out_is_sent_to_sign_in(client):
     response = client.get("/console/messages")
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/console/login")
+
+
+def test_a_visits_page_says_what_its_tenant_was_told(client, world, outbox):
+    sign_in(client, world.a.contractor_manager)
+
+    page = client.get(f"/console/visits/{world.a.visit.id}")
+
+    shown = text(page)
+    assert "What the tenant was told" in shown
+    assert "Appointment booked" in shown and "••••••••0123" in shown
+    assert "Badge refused scan" not in shown  # a manager's message, about no visit
+    assert "07700 900123" not in page.get_data(as_text=True)
+
+
+def test_a_visit_whose_tenant_agreed_to_nothing_says_so(client, world):
+    sign_in(client, world.a.contractor_manager)
+
+    shown = text(client.get(f"/console/visits/{world.a.visit.id}"))
+
+    assert "Nothing yet: the tenant has not agreed to texts or email." in shown
+
+
+def test_the_outbox_filters_to_one_visit(client, world, outbox):
+    another = factories.visit(world.a.contract, world.a.home, world.a.operative)
+    assert tenant_messages.tell(another, "appointment_booked", SUMMER, key=str(another.id))
+    sign_in(client, world.a.landlord_manager)
+
+    shown = text(client.get(f"/console/messages?visit={another.id}"))
+
+    assert "1 message." in shown and "Badge refused scan" not in shown
+
+
+def test_a_bad_visit_filter_is_refused_as_invalid(client, world):
+    sign_in(client, world.a.landlord_manager)
+
+    assert client.get("/console/messages?visit=not-a-visit").status_code == 422

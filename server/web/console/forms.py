@@ -45,9 +45,10 @@ class QueueArgsSchema(StrictSchema):
 
 
 class MessageFilterSchema(StrictSchema):
-    """The outbox's filter: one state, or all."""
+    """The outbox's filter: one state, or all; the messages about one visit."""
 
     state = fields.Enum(MessageState, by_value=True)
+    visit = fields.UUID()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
 
     @post_load

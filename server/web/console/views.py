@@ -182,9 +182,11 @@ def visit_page(visit_id: uuid.UUID):
     visit = visits.visit_detail(visit_id, actor, now)
     raised = concerns.list_concerns(actor, {"visit": visit.id}, now, 1, 100).items
     files = attachments.list_for_visit(visit.id, actor, 1, 100).items
+    told = messages.list_messages(actor, {"visit": visit.id}, 1, 20)
     return _page(
         "visit.html",
         visit=visit,
+        page=told,
         concerns=raised,
         photos=[a for a in files if a.kind == AttachmentKind.PHOTO],
         signatures=[a for a in files if a.kind == AttachmentKind.SIGNATURE],
