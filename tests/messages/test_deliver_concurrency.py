@@ -1,7 +1,7 @@
 """Two workers draining one outbox at once send every message exactly once (SELECT ... FOR UPDATE SKIP LOCKED).
 
-On PostgreSQL only, on a database of its own (doorstep_messages_workers, created if missing) whose
-transactions commit for real: the rolled-back test transaction would serialise the workers and prove nothing.
+On PostgreSQL only, on a database of its own (tests/databases.py) whose transactions commit for real:
+the rolled-back test transaction would serialise the workers and prove nothing.
 SQLite has one writer; there a single worker is the rule (server/delivery).
 """
 
@@ -12,21 +12,17 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from server import create_app, delivery
+from server import create_app, delivery, dev_mail
 from server.extensions import db
 from server.models import Audience, Channel, Message, MessageState
 from server.models.base import utcnow
 from server.services import messages
 from tests import factories
+from tests.databases import own_database
 from tests.messages.conftest import free_port
 
 WORKERS = 2
 MESSAGES = 30
-DATABASE = "doorstep_messages_workers"
-
-
-def _engine(url: str) -> sa.Engine:
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
 
 
 @pytest.fixture(scope="module")
@@ -34,34 +30,23 @@ def committing_app(app, database_url, tmp_path_factory):
     """An app on a database of its own, migrated from empty, sending to a catch-all SMTP server of its own."""
     if not database_url.startswith("postgresql"):
         pytest.skip("concurrent workers need PostgreSQL (SQLite has one writer: run one worker there)")
-    server = _engine(database_url)
-    with server.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}):
-            conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    server.dispose()
-    url = sa.make_url(database_url).set(database=DATABASE).render_as_string(hide_password=False)
-    own = _engine(url)
-    with own.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    own.dispose()
-    from server import dev_mail
-
     port = free_port()
     sink = dev_mail.start(tmp_path_factory.mktemp("mail"), port=port)
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "LOG_JSON": False,
-        "SMTP_URL": f"smtp://127.0.0.1:{port}",
-    }
-    committing = create_app(config)
-    with committing.app_context():
-        upgrade()
-    committing.sink = sink.handler
-    yield committing
-    sink.stop()
-    with committing.app_context():
-        db.engine.dispose()
+    with own_database(database_url, "messages_workers") as url:
+        config = {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LOG_JSON": False,
+            "SMTP_URL": f"smtp://127.0.0.1:{port}",
+        }
+        committing = create_app(config)
+        with committing.app_context():
+            upgrade()
+        committing.sink = sink.handler
+        yield committing
+        sink.stop()
+        with committing.app_context():
+            db.engine.dispose()
 
 
 def test_two_workers_at_once_send_each_message_exactly_once(committing_app):

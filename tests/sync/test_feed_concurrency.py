@@ -11,7 +11,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -24,12 +23,9 @@ from server.models.base import utcnow
 from server.models.changes import Scope
 from sync import feed, record
 from tests import factories
+from tests.databases import own_database
 
 WRITERS, TRANSACTIONS_EACH = 16, 12
-
-
-def _psycopg(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +33,14 @@ def committing_app(database_url):
     """An app on a database of its own, migrated, whose sessions commit for real; dropped afterwards."""
     if not database_url.startswith("postgres"):
         pytest.skip("commit order only differs from insert order on PostgreSQL")
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/") + "_feed_concurrency"
-    url = urlunsplit(parts._replace(path="/" + name))
-    admin = sa.create_engine(_psycopg(urlunsplit(parts._replace(path="/postgres"))), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LOG_JSON": False})
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with own_database(database_url, "feed_concurrency") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LOG_JSON": False})
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Simultaneous pushes of the same batch (a tablet retrying while its first request still runs) apply it once.
 
-On PostgreSQL only, on a database of its own (doorstep_push_concurrency) whose transactions commit for
+On PostgreSQL only, on a database of its own (tests/databases.py) whose transactions commit for
 real: the rolled-back test transaction would serialise the requests and prove nothing.
 """
 
@@ -19,6 +19,7 @@ from server.models import Concern, DeviceSession, Visit, VisitReport, VisitStatu
 from server.models.base import utcnow
 from server.models.sync_mutations import SyncMutation
 from tests import factories
+from tests.databases import own_database
 
 PUSHES = 4  # requests with the same batch at the same moment
 VISITS = 3
@@ -29,17 +30,13 @@ def committing_app(app, database_url):
     """An app on a database of its own, migrated from empty; every request commits for real."""
     if not database_url.startswith("postgresql"):
         pytest.skip("concurrent writers need PostgreSQL (SQLite has one writer)")
-    url = sa.make_url(database_url).set(database="doorstep_push_concurrency").render_as_string(hide_password=False)
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    own = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LOG_JSON": False})
-    with own.app_context():
-        upgrade()
-    yield own
-    with own.app_context():
-        db.engine.dispose()
+    with own_database(database_url, "push_concurrency") as url:
+        own = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LOG_JSON": False})
+        with own.app_context():
+            upgrade()
+        yield own
+        with own.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
