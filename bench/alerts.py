@@ -1,7 +1,7 @@
 """How soon the managers hear of a safeguarding concern: from the operative's POST to every email caught by SMTP.
 
 Everything real, as in production: gunicorn serving the app on PostgreSQL (a database of its own), the outbox's
-worker (`flask deliver`, a process of its own polling every DELIVERY_POLL_SECONDS, 2 s by default), and the
+worker (`flask deliver`, a process of its own, woken by NOTIFY when a message commits), and the
 development catch-all SMTP server (server/dev_mail.py) on a free port. The demo is seeded; an operative
 raises BENCH_CONCERNS safeguarding concerns, one at a time at random moments, and for each the time until the
 last of the contract's contacts' emails is caught is measured. Prints figures; asserts nothing.
@@ -90,7 +90,7 @@ def main() -> None:
         print(f"  POST answered: median {statistics.median(posts) * 1000:.0f} ms, max {posts[-1] * 1000:.0f} ms")
         print(
             f"  all emails caught: median {statistics.median(totals):.2f} s, max {totals[-1]:.2f} s "
-            f"(the worker polls every {os.environ.get('DELIVERY_POLL_SECONDS', '2')} s)"
+            "(the worker woken by PostgreSQL's NOTIFY at commit)"
         )
     finally:
         worker.terminate()
