@@ -1,5 +1,5 @@
 """Programs and packages some tests drive (a real browser, a QR decoder, poppler): present, or the test is skipped
-and says why.
+and says why; and how a test runs them.
 
 With REQUIRE_BROWSER=1 (CI, `.ci/run`) anything missing fails the test instead.
 """
@@ -7,6 +7,8 @@ With REQUIRE_BROWSER=1 (CI, `.ci/run`) anything missing fails the test instead.
 import importlib.util
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +29,15 @@ def require(*programs: str, packages: tuple[str, ...] = ()) -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"{'; '.join(why)}, and REQUIRE_BROWSER=1 requires it")
     pytest.skip("; ".join(why))
+
+
+def run(*command: str) -> str:
+    """What a program (pdftotext, pdffonts, zbarimg...) prints; its failure fails the test."""
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def pdf_file(folder: Path, data: bytes, name: str) -> Path:
+    """A PDF's bytes as a file the poppler programs can read."""
+    path = folder / f"{name}.pdf"
+    path.write_bytes(data)
+    return path

@@ -2,7 +2,6 @@
 
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -54,16 +53,12 @@ def _card(**changes) -> BadgeCard:
     return BadgeCard(**{**fields, **changes})
 
 
-def _run(*command: str) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
 def _pdf(tmp_path: Path, card: BadgeCard, name: str = "badge-card") -> Path:
     """The card as a PDF file, and its sides as PNGs kept in tests/output/pdf to look at."""
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(draw(card))
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    _run("pdftoppm", "-r", "300", "-png", str(path), str(OUTPUT / name))
+    tools.run("pdftoppm", "-r", "300", "-png", str(path), str(OUTPUT / name))
     return path
 
 
@@ -77,7 +72,7 @@ def _poppler():
 
 
 def test_every_field_is_on_the_card_as_text(tmp_path):
-    said = _flat(_run("pdftotext", str(_pdf(tmp_path, _card())), "-"))
+    said = _flat(tools.run("pdftotext", str(_pdf(tmp_path, _card())), "-"))
 
     for field in ("Dan Cooper", "Anglia Property Care", "Havebury Housing", "Valid until 1 December 2027"):
         assert _flat(field) in said, field
@@ -86,7 +81,7 @@ def test_every_field_is_on_the_card_as_text(tmp_path):
 
 
 def test_the_card_is_cr80_front_and_back(tmp_path):
-    info = _run("pdfinfo", str(_pdf(tmp_path, _card())))
+    info = tools.run("pdfinfo", str(_pdf(tmp_path, _card())))
 
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     assert (round(width / 72 * 25.4, 1), round(height / 72 * 25.4, 1)) == (85.6, 54.0)
@@ -94,7 +89,7 @@ def test_the_card_is_cr80_front_and_back(tmp_path):
 
 
 def test_every_font_is_embedded_and_ours(tmp_path):
-    rows = _run("pdffonts", str(_pdf(tmp_path, _card()))).splitlines()[2:]
+    rows = tools.run("pdffonts", str(_pdf(tmp_path, _card()))).splitlines()[2:]
 
     assert rows
     assert all(row.split()[-5] == "yes" for row in rows), rows
@@ -104,9 +99,9 @@ def test_every_font_is_embedded_and_ours(tmp_path):
 def test_the_qr_leads_to_the_badges_own_page(tmp_path):
     tools.require("zbarimg")
     path = _pdf(tmp_path, _card())
-    _run("pdftoppm", "-r", "600", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "front"))
+    tools.run("pdftoppm", "-r", "600", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "front"))
 
-    decoded = _run("zbarimg", "--quiet", "--raw", str(tmp_path / "front.png")).strip()
+    decoded = tools.run("zbarimg", "--quiet", "--raw", str(tmp_path / "front.png")).strip()
 
     assert decoded == VERIFY_URL
 
@@ -114,7 +109,7 @@ def test_the_qr_leads_to_the_badges_own_page(tmp_path):
 def test_the_qr_is_big_enough_to_scan_at_the_door(tmp_path):
     """At least 20 mm wide: the first dark row below the band, on the right, is the top of the QR."""
     path = _pdf(tmp_path, _card())
-    _run("pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "front"))
+    tools.run("pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile", str(path), str(tmp_path / "front"))
     with Image.open(tmp_path / "front.pgm") as front:
         right = front.crop((front.width // 2, round(10 / 25.4 * 300), front.width, front.height))
         dark = right.point(lambda v: 255 if v < 100 else 0)
@@ -125,7 +120,7 @@ def test_the_qr_is_big_enough_to_scan_at_the_door(tmp_path):
 
 
 def test_the_photo_is_embedded_at_300_dpi_for_its_printed_size(tmp_path):
-    rows = _run("pdfimages", "-list", str(_pdf(tmp_path, _card()))).splitlines()[2:]
+    rows = tools.run("pdfimages", "-list", str(_pdf(tmp_path, _card()))).splitlines()[2:]
 
     assert len(rows) == 1
     width, height, x_ppi, y_ppi = (int(rows[0].split()[i]) for i in (3, 4, 12, 13))
@@ -137,7 +132,7 @@ def test_a_photo_of_any_size_and_shape_is_resampled_to_the_same_pixels(tmp_path)
     big = io.BytesIO()
     Image.new("RGB", (1600, 1200), "#808080").save(big, format="PNG")
 
-    rows = _run("pdfimages", "-list", str(_pdf(tmp_path, _card(photo=big.getvalue()), "wide"))).splitlines()[2:]
+    rows = tools.run("pdfimages", "-list", str(_pdf(tmp_path, _card(photo=big.getvalue()), "wide"))).splitlines()[2:]
 
     assert [row.split()[3:5] for row in rows] == [["240", "300"]]
 
@@ -145,15 +140,15 @@ def test_a_photo_of_any_size_and_shape_is_resampled_to_the_same_pixels(tmp_path)
 def test_without_a_photo_the_card_says_to_check_by_phone(tmp_path):
     path = _pdf(tmp_path, _card(photo=None), "badge-card-no-photo")
 
-    assert "No photo" in _run("pdftotext", str(path), "-")
-    assert "Check this badge by phone" in " ".join(_run("pdftotext", str(path), "-").split())
-    assert _run("pdfimages", "-list", str(path)).splitlines()[2:] == []
+    assert "No photo" in tools.run("pdftotext", str(path), "-")
+    assert "Check this badge by phone" in " ".join(tools.run("pdftotext", str(path), "-").split())
+    assert tools.run("pdfimages", "-list", str(path)).splitlines()[2:] == []
 
 
 def test_nothing_is_smaller_than_6_point_even_for_the_longest_names(tmp_path):
     path = _pdf(tmp_path, _card(**LONG), "badge-card-long")
 
-    html = _run("pdftotext", "-bbox", str(path), "-")
+    html = tools.run("pdftotext", "-bbox", str(path), "-")
     heights = [float(y2) - float(y1) for y1, y2 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', html)]
 
     assert heights and min(heights) / NOTO_SANS_BOX >= 6 - 0.01
@@ -161,7 +156,7 @@ def test_nothing_is_smaller_than_6_point_even_for_the_longest_names(tmp_path):
 
 def test_the_longest_names_stay_on_the_card(tmp_path):
     path = _pdf(tmp_path, _card(**LONG), "badge-card-long")
-    html = _run("pdftotext", "-bbox", str(path), "-")
+    html = tools.run("pdftotext", "-bbox", str(path), "-")
     width, height = 85.6 * MM, 54 * MM
 
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html)
@@ -169,7 +164,7 @@ def test_the_longest_names_stay_on_the_card(tmp_path):
     assert words
     for x1, y1, x2, y2, word in words:
         assert MM < float(x1) < float(x2) < width - MM and MM < float(y1) < float(y2) < height - MM, word
-    said = _flat(_run("pdftotext", str(path), "-"))
+    said = _flat(tools.run("pdftotext", str(path), "-"))
     for field in (LONG["operative"], LONG["contractor"], *(landlord.name for landlord in LONG["landlords"])):
         assert _flat(field) in said, field  # the front may say "and 2 more: see the back"; the back lists them all
     for landlord in LONG["landlords"]:

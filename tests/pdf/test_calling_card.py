@@ -2,7 +2,6 @@
 
 import base64
 import re
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -44,16 +43,6 @@ def _card(lang: str, **changes) -> CallingCard:
     return CallingCard(**{**fields, **changes})
 
 
-def _run(*command: str) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def _pdf(tmp_path: Path, data: bytes, name: str) -> Path:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    return path
-
-
 def _font_sizes(data: bytes) -> set[float]:
     """Every font size the PDF's page streams set (`Tf`), read from the PDF itself."""
     sizes = set()
@@ -76,12 +65,12 @@ def _poppler():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_field_is_on_the_card_as_text(tmp_path, lang, format, large_print):
     name = f"calling-card-{lang}-{format}{'-large' if large_print else ''}"
-    path = _pdf(tmp_path, draw(_card(lang), format, large_print), name)
+    path = tools.pdf_file(tmp_path, draw(_card(lang), format, large_print), name)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    _run("pdftoppm", "-r", "100", "-png", str(path), str(OUTPUT / name))
+    tools.run("pdftoppm", "-r", "100", "-png", str(path), str(OUTPUT / name))
 
     # Lines may break inside a long word; poppler marks right-to-left runs with bidi controls of its own.
-    extracted = "".join(c for c in _run("pdftotext", str(path), "-") if not c.isspace() and c.isprintable())
+    extracted = "".join(c for c in tools.run("pdftotext", str(path), "-") if not c.isspace() and c.isprintable())
 
     for field in ("Havebury Housing", "Anglia Property Care", "Dan Cooper", "HAV-40007", "0300 123 4567"):
         assert "".join(field.split()) in extracted, field
@@ -95,7 +84,7 @@ def test_every_field_is_on_the_card_as_text(tmp_path, lang, format, large_print)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_font_is_embedded_and_ours(tmp_path, lang):
-    rows = _run("pdffonts", str(_pdf(tmp_path, draw(_card(lang)), "card"))).splitlines()[2:]
+    rows = tools.run("pdffonts", str(tools.pdf_file(tmp_path, draw(_card(lang)), "card"))).splitlines()[2:]
 
     assert rows
     assert all(row.split()[-5] == "yes" for row in rows), rows
@@ -104,10 +93,10 @@ def test_every_font_is_embedded_and_ours(tmp_path, lang):
 
 def test_the_qr_leads_to_the_cards_own_page(tmp_path):
     tools.require("zbarimg")
-    path = _pdf(tmp_path, draw(_card("en")), "card")
-    _run("pdftoppm", "-r", "300", "-png", "-singlefile", str(path), str(tmp_path / "card"))
+    path = tools.pdf_file(tmp_path, draw(_card("en")), "card")
+    tools.run("pdftoppm", "-r", "300", "-png", "-singlefile", str(path), str(tmp_path / "card"))
 
-    decoded = _run("zbarimg", "--quiet", "--raw", str(tmp_path / "card.png")).strip()
+    decoded = tools.run("zbarimg", "--quiet", "--raw", str(tmp_path / "card.png")).strip()
 
     assert decoded == "https://verify.example.org/c/K7M2QX9P"
 
@@ -121,9 +110,9 @@ def test_large_print_is_never_under_18_point(format):
 
 @pytest.mark.parametrize("large_print", [False, True])
 def test_a_receipt_is_one_strip_as_long_as_its_content(tmp_path, large_print):
-    path = _pdf(tmp_path, draw(_card("bn"), "receipt", large_print), "receipt")
+    path = tools.pdf_file(tmp_path, draw(_card("bn"), "receipt", large_print), "receipt")
 
-    info = _run("pdfinfo", str(path))
+    info = tools.run("pdfinfo", str(path))
 
     assert "Pages:           1" in info
     width = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1))
@@ -138,7 +127,7 @@ def _words_off_the_page(path: Path, margin: float = 2.0) -> list[str]:
     """Words whose box (pdftotext -bbox) comes within `margin` points of a page's edge, or past it."""
     out = []
     pages = re.findall(
-        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', _run("pdftotext", "-bbox", str(path), "-"), re.S
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', tools.run("pdftotext", "-bbox", str(path), "-"), re.S
     )
     for width, height, words in pages:
         for x0, y0, x1, y1, word in re.findall(
@@ -165,15 +154,15 @@ LONGEST = dict(
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_longest_names_still_fit_on_an_a6_card(tmp_path, lang):
-    path = _pdf(tmp_path, draw(_card(lang, **LONGEST)), "long")
+    path = tools.pdf_file(tmp_path, draw(_card(lang, **LONGEST)), "long")
 
-    assert _run("pdfinfo", str(path)).count("Pages:           1") == 1
-    assert "Wolfeschlegelsteinhausen" in _run("pdftotext", str(path), "-")
+    assert tools.run("pdfinfo", str(path)).count("Pages:           1") == 1
+    assert "Wolfeschlegelsteinhausen" in tools.run("pdftotext", str(path), "-")
 
 
 @pytest.mark.parametrize(("format", "large_print"), SIZES)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_nothing_runs_off_any_card_in_any_language(tmp_path, lang, format, large_print):
-    path = _pdf(tmp_path, draw(_card(lang, **LONGEST), format, large_print), f"long-{format}")
+    path = tools.pdf_file(tmp_path, draw(_card(lang, **LONGEST), format, large_print), f"long-{format}")
 
     assert _words_off_the_page(path) == []

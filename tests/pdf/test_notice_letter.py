@@ -1,7 +1,6 @@
 """The planned-works letter as the tenant opens it: what, when, who, how to check them, who to call, how to complain;
 in their language (right-to-left and Indic scripts too), in large print when they need it, fonts embedded."""
 
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -49,19 +48,9 @@ def _letter(lang: str, **changes) -> NoticeLetter:
     return NoticeLetter(**{**fields, **changes})
 
 
-def _run(*command: str) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def _pdf(tmp_path: Path, data: bytes, name: str) -> Path:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    return path
-
-
 def _extracted(path: Path) -> str:
     """The text without spaces: lines may break anywhere, and poppler adds bidi controls of its own."""
-    return "".join(c for c in _run("pdftotext", str(path), "-") if not c.isspace() and c.isprintable())
+    return "".join(c for c in tools.run("pdftotext", str(path), "-") if not c.isspace() and c.isprintable())
 
 
 def _has(extracted: str, *said: str) -> bool:
@@ -77,9 +66,9 @@ def _poppler():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_letter_says_who_when_and_whom_to_call_as_text(tmp_path, lang, large_print):
     name = f"notice-letter-{lang}{'-large' if large_print else ''}"
-    path = _pdf(tmp_path, draw(_letter(lang, large_print=large_print)), name)
+    path = tools.pdf_file(tmp_path, draw(_letter(lang, large_print=large_print)), name)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    _run("pdftoppm", "-r", "80", "-png", str(path), str(OUTPUT / name))
+    tools.run("pdftoppm", "-r", "80", "-png", str(path), str(OUTPUT / name))
 
     extracted = _extracted(path)
 
@@ -94,7 +83,7 @@ def test_the_letter_says_who_when_and_whom_to_call_as_text(tmp_path, lang, large
 
 
 def test_an_english_letter_says_how_to_check_the_card_and_how_to_complain(tmp_path):
-    extracted = _extracted(_pdf(tmp_path, draw(_letter("en")), "letter"))
+    extracted = _extracted(tools.pdf_file(tmp_path, draw(_letter("en")), "letter"))
 
     assert _has(extracted, "Monday, 11 January 2027, between 08:00 and 12:00.")
     assert _has(extracted, "You do not have to let anyone in without one.")
@@ -104,28 +93,28 @@ def test_an_english_letter_says_how_to_check_the_card_and_how_to_complain(tmp_pa
 
 
 def test_the_english_letter_is_plain_enough_for_a_reading_age_of_about_9(tmp_path):
-    path = _pdf(tmp_path, draw(_letter("en", short_notice=True)), "letter")
+    path = tools.pdf_file(tmp_path, draw(_letter("en", short_notice=True)), "letter")
 
-    assert _grade(_run("pdftotext", str(path), "-")) <= PLAIN_GRADE
+    assert _grade(tools.run("pdftotext", str(path), "-")) <= PLAIN_GRADE
 
 
 def test_works_over_several_days_say_when_they_end(tmp_path):
     last = format_date(date(2027, 1, 13), "full", locale="en_GB")
-    extracted = _extracted(_pdf(tmp_path, draw(_letter("en", last_day=last, end="16:00")), "days"))
+    extracted = _extracted(tools.pdf_file(tmp_path, draw(_letter("en", last_day=last, end="16:00")), "days"))
 
     assert _has(extracted, "From Monday, 11 January 2027 at 08:00, until Wednesday, 13 January 2027 at 16:00.")
 
 
 def test_a_short_notice_says_sorry(tmp_path):
-    extracted = _extracted(_pdf(tmp_path, draw(_letter("en", short_notice=True)), "short"))
+    extracted = _extracted(tools.pdf_file(tmp_path, draw(_letter("en", short_notice=True)), "short"))
 
     assert _has(extracted, "We are sorry we could not tell you sooner.")
 
 
 def test_an_urdu_letter_reads_right_to_left_with_names_and_numbers_kept_whole(tmp_path):
-    path = _pdf(tmp_path, draw(_letter("ur")), "ur")
+    path = tools.pdf_file(tmp_path, draw(_letter("ur")), "ur")
 
-    words = _run("pdftotext", "-bbox", str(path), "-")
+    words = tools.run("pdftotext", "-bbox", str(path), "-")
 
     assert "0300" in words and "4567" in words
     extracted = _extracted(path)
@@ -135,7 +124,7 @@ def test_an_urdu_letter_reads_right_to_left_with_names_and_numbers_kept_whole(tm
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_font_is_embedded_and_ours(tmp_path, lang):
-    rows = _run("pdffonts", str(_pdf(tmp_path, draw(_letter(lang)), "letter"))).splitlines()[2:]
+    rows = tools.run("pdffonts", str(tools.pdf_file(tmp_path, draw(_letter(lang)), "letter"))).splitlines()[2:]
 
     assert rows
     assert all(row.split()[-5] == "yes" for row in rows), rows
@@ -150,10 +139,10 @@ def test_large_print_is_never_under_18_point(lang):
 
 
 def test_an_english_letter_in_normal_print_is_one_page(tmp_path):
-    path = _pdf(tmp_path, draw(_letter("en")), "letter")
+    path = tools.pdf_file(tmp_path, draw(_letter("en")), "letter")
 
-    assert "Pages:           1" in _run("pdfinfo", str(path))
-    assert "Page 1" not in _run("pdftotext", str(path), "-")
+    assert "Pages:           1" in tools.run("pdfinfo", str(path))
+    assert "Page 1" not in tools.run("pdftotext", str(path), "-")
 
 
 LONGEST = dict(
@@ -167,7 +156,7 @@ LONGEST = dict(
 @pytest.mark.parametrize("large_print", [False, True])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_nothing_runs_off_the_page_in_any_language(tmp_path, lang, large_print):
-    path = _pdf(tmp_path, draw(_letter(lang, large_print=large_print, **LONGEST)), "long")
+    path = tools.pdf_file(tmp_path, draw(_letter(lang, large_print=large_print, **LONGEST)), "long")
 
     assert _words_off_the_page(path) == []
 
@@ -207,7 +196,7 @@ def test_the_letter_is_in_the_households_language_and_print_and_names_them(tmp_p
     response = _get(client, visit, world.a.landlord_manager, auth_headers)
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    extracted = _extracted(_pdf(tmp_path, response.data, "from-records"))
+    extracted = _extracted(tools.pdf_file(tmp_path, response.data, "from-records"))
     home = world.a.home
     assert _has(extracted, "আপনার বাড়িতে কাজ", "Rahima Khatun", f"{home.house} {home.street}", home.postcode)
     assert _has(extracted, format_date(date(2027, 1, 11), "full", locale="bn"))
@@ -218,7 +207,8 @@ def test_the_letter_is_in_the_households_language_and_print_and_names_them(tmp_p
 def test_the_complaint_link_opens_the_visits_feedback_page(tmp_path, client, world, auth_headers):
     visit = _noticed(world.a)
 
-    extracted = _extracted(_pdf(tmp_path, _get(client, visit, world.a.contractor_manager, auth_headers).data, "l"))
+    letter = _get(client, visit, world.a.contractor_manager, auth_headers).data
+    extracted = _extracted(tools.pdf_file(tmp_path, letter, "l"))
 
     page = client.get(extracted[extracted.index("/f/") : extracted.index("/f/") + 13])
     assert page.status_code == 200
@@ -233,6 +223,6 @@ def test_no_letter_before_the_notice_is_given(client, world, auth_headers):
 
 
 def test_a_letter_over_two_pages_numbers_them(tmp_path):
-    extracted = _extracted(_pdf(tmp_path, draw(_letter("en", large_print=True)), "large"))
+    extracted = _extracted(tools.pdf_file(tmp_path, draw(_letter("en", large_print=True)), "large"))
 
     assert _has(extracted, "Page 1 of 2", "Page 2 of 2")

@@ -33,21 +33,17 @@ def _page(path: Path, lines: dict[str, str], size: float = 9) -> Path:
     return path
 
 
-def _run(*command: str) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture
 def sample_pdf(tmp_path):
     tools.require("pdftotext", "pdffonts", "pdftoppm")
     OUTPUT.mkdir(parents=True, exist_ok=True)
     path = _page(tmp_path / "languages.pdf", SAMPLES)
-    _run("pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(OUTPUT / "text-languages"))
+    tools.run("pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(OUTPUT / "text-languages"))
     return path
 
 
 def test_every_font_in_the_pdf_is_ours_and_embedded(sample_pdf):
-    rows = _run("pdffonts", str(sample_pdf)).splitlines()[2:]
+    rows = tools.run("pdffonts", str(sample_pdf)).splitlines()[2:]
 
     fonts = {row.split()[0].split("+")[-1]: row.split()[-5] for row in rows}
     assert fonts == {
@@ -61,13 +57,13 @@ def test_every_font_in_the_pdf_is_ours_and_embedded(sample_pdf):
 
 @pytest.mark.parametrize("lang", [lang for lang in SAMPLES if lang != "ur"])
 def test_each_language_extracts_as_written(sample_pdf, lang):
-    extracted = "".join(_run("pdftotext", str(sample_pdf), "-").split())
+    extracted = "".join(tools.run("pdftotext", str(sample_pdf), "-").split())
 
     assert "".join(SAMPLES[lang].split()) in extracted  # line breaks come out as spaces, Chinese has none
 
 
 def test_urdu_extracts_its_own_characters(sample_pdf):
-    extracted = _run("pdftotext", str(sample_pdf), "-")
+    extracted = tools.run("pdftotext", str(sample_pdf), "-")
 
     urdu = {c for c in SAMPLES["ur"] if "\u0600" <= c <= "\u06ff"}
     assert urdu <= set(extracted)  # poppler lists right-to-left text in its own order; the characters are all there
@@ -93,7 +89,7 @@ def test_right_to_left_lines_start_at_the_right(tmp_path):
     tools.require("pdftotext")
     path = _page(tmp_path / "rtl.pdf", {"ur": "آپ"})
 
-    box = _run("pdftotext", "-bbox", str(path), "-")
+    box = tools.run("pdftotext", "-bbox", str(path), "-")
 
     x_min = float(box.split('xMin="')[1].split('"')[0])
     assert x_min > A6[0] / 2  # a short Urdu line sits against the right margin

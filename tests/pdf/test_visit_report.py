@@ -3,7 +3,6 @@
 import dataclasses
 import io
 import re
-import subprocess
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -117,28 +116,18 @@ def _report(**changes) -> VisitReport:
     return VisitReport(**{**fields, **changes})
 
 
-def _run(*command: str) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def _pdf(tmp_path: Path, data: bytes, name: str = "report") -> Path:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    return path
-
-
 def _text(path: Path) -> str:
-    return " ".join(_run("pdftotext", str(path), "-").split())
+    return " ".join(tools.run("pdftotext", str(path), "-").split())
 
 
 def _rows(path: Path) -> str:
     """The text as laid out: a table's row on one line, its columns in order."""
-    return " ".join(_run("pdftotext", "-layout", str(path), "-").split())
+    return " ".join(tools.run("pdftotext", "-layout", str(path), "-").split())
 
 
 def _render(path: Path, name: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    _run("pdftoppm", "-r", "100", "-png", str(path), str(OUTPUT / name))
+    tools.run("pdftoppm", "-r", "100", "-png", str(path), str(OUTPUT / name))
 
 
 class _Words(HTMLParser):
@@ -164,7 +153,7 @@ class _Words(HTMLParser):
 
 def _words(path: Path) -> list[list[tuple[str, float, float, float, float]]]:
     parser = _Words()
-    parser.feed(_run("pdftotext", "-bbox", str(path), "-"))
+    parser.feed(tools.run("pdftotext", "-bbox", str(path), "-"))
     return parser.pages
 
 
@@ -174,7 +163,7 @@ def _poppler():
 
 
 def test_every_field_extracts_as_text(tmp_path):
-    path = _pdf(tmp_path, draw(_report()))
+    path = tools.pdf_file(tmp_path, draw(_report()), "report")
     _render(path, "visit-report")
 
     said = _text(path)
@@ -212,13 +201,13 @@ def test_every_field_extracts_as_text(tmp_path):
 
 
 def test_a_note_in_urdu_draws_in_its_own_script(tmp_path):
-    said = _text(_pdf(tmp_path, draw(_report())))
+    said = _text(tools.pdf_file(tmp_path, draw(_report()), "report"))
 
     assert set(URDU_NOTE.replace(" ", "").replace("،", "")) <= set(said)
 
 
 def test_every_font_is_embedded(tmp_path):
-    rows = _run("pdffonts", str(_pdf(tmp_path, draw(_report())))).splitlines()[2:]
+    rows = tools.run("pdffonts", str(tools.pdf_file(tmp_path, draw(_report()), "report"))).splitlines()[2:]
 
     assert rows
     assert all(row.split()[-5] == "yes" for row in rows), rows
@@ -228,7 +217,7 @@ def test_every_font_is_embedded(tmp_path):
 def test_photos_and_the_signature_are_small_thumbnails(tmp_path):
     data = draw(_report())
 
-    images = _run("pdfimages", "-list", str(_pdf(tmp_path, data))).splitlines()[2:]
+    images = tools.run("pdfimages", "-list", str(tools.pdf_file(tmp_path, data, "report"))).splitlines()[2:]
 
     assert len(images) == 3  # two photos and the signature
     sizes = [(int(row.split()[3]), int(row.split()[4])) for row in images]
@@ -244,7 +233,8 @@ def test_a_photo_taken_sideways_is_shown_the_right_way_up(tmp_path):
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif.tobytes())
 
-    images = _run("pdfimages", "-list", str(_pdf(tmp_path, draw(_report(photos=(Picture("p1", T, out.getvalue()),))))))
+    data = draw(_report(photos=(Picture("p1", T, out.getvalue()),)))
+    images = tools.run("pdfimages", "-list", str(tools.pdf_file(tmp_path, data, "report")))
 
     sizes = [(int(row.split()[3]), int(row.split()[4])) for row in images.splitlines()[2:]]
     assert (390, 520) in sizes  # portrait, as the tenant's home looked
@@ -253,7 +243,7 @@ def test_a_photo_taken_sideways_is_shown_the_right_way_up(tmp_path):
 def test_a_missing_photo_file_says_so(tmp_path):
     report = _report(photos=(Picture("p1", T, None),))
 
-    said = _text(_pdf(tmp_path, draw(report)))
+    said = _text(tools.pdf_file(tmp_path, draw(report), "report"))
 
     assert "Picture not available" in said
 
@@ -270,7 +260,7 @@ def test_a_visit_with_no_report_says_the_checklist_is_not_recorded(tmp_path):
         concerns=(),
         standards=(Standard("punctuality", True, "Arrived 10:12, within the booked window."),),
     )
-    path = _pdf(tmp_path, draw(report))
+    path = tools.pdf_file(tmp_path, draw(report), "report")
     _render(path, "visit-report-no-checklist")
 
     said = _text(path)
@@ -296,7 +286,7 @@ def test_a_no_access_visit_shows_the_attempt(tmp_path):
         no_access=NoAccess(T + timedelta(minutes=20), T + timedelta(minutes=24), 8, 10, True, "K7M2QX9P", "No answer"),
         standards=(Standard("no_access_wait", False, "Waited 8 min at the door (10 min expected)."),),
     )
-    path = _pdf(tmp_path, draw(report))
+    path = tools.pdf_file(tmp_path, draw(report), "report")
     _render(path, "visit-report-no-access")
 
     said = _text(path)
@@ -310,7 +300,8 @@ def test_a_no_access_visit_shows_the_attempt(tmp_path):
 def test_summer_times_are_british_summer_time(tmp_path):
     summer = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 
-    said = _text(_pdf(tmp_path, draw(_report(window_start=summer, window_end=summer + timedelta(hours=2)))))
+    report = _report(window_start=summer, window_end=summer + timedelta(hours=2))
+    said = _text(tools.pdf_file(tmp_path, draw(report), "report"))
 
     assert "Wed 1 Jul 2026, 10:00 to 12:00 BST" in said
 
@@ -342,7 +333,7 @@ def _long_report() -> VisitReport:
 
 
 def test_long_answers_and_many_concerns_flow_onto_further_pages_inside_the_margins(tmp_path):
-    path = _pdf(tmp_path, draw(_long_report()))
+    path = tools.pdf_file(tmp_path, draw(_long_report()), "report")
     _render(path, "visit-report-long")
     pages = _words(path)
     width, height = PAGE
@@ -374,4 +365,4 @@ def test_the_footer_hash_follows_the_content(tmp_path):
     hashes = {content_hash(_report()), content_hash(changed), content_hash(retaken)}
 
     assert len(hashes) == 3
-    assert f"Content {content_hash(changed)}" in _text(_pdf(tmp_path, draw(changed)))
+    assert f"Content {content_hash(changed)}" in _text(tools.pdf_file(tmp_path, draw(changed), "report"))
