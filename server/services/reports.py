@@ -141,35 +141,39 @@ def scope(actor: User, filters: dict) -> Scope:
     return Scope(contracts, visits, filters["from_"], filters["to"])
 
 
-def _facts_query(found: Scope, for_export: bool) -> sa.Select:
-    """The columns the rules read, with the report's answers and the no-access attempt joined in: one query."""
-    query = (
-        sa.select(
-            Visit.id,
-            Visit.contract_id,
-            Visit.repair_reference,
-            Visit.kind,
-            Visit.status,
-            Visit.window_start,
-            Visit.window_end,
-            Visit.planned_works_notice_on,
-            Visit.arrived_at,
-            Visit.id_shown_at,
-            Visit.departed_at,
-            VisitReport.answers,  # never null: null means no report
-            NoAccessAttempt.attempted_at,  # never null: null means no attempt
-            NoAccessAttempt.waited_minutes,
-            NoAccessAttempt.required_wait_minutes,
-            NoAccessAttempt.card_left,
-            NoAccessAttempt.card_serial,
-        )
-        .select_from(Visit)
+def _with_records(query: sa.Select, found: Scope) -> sa.Select:
+    """`query` over the scope's visits, each with its report and no-access attempt joined in (if any)."""
+    return (
+        query.select_from(Visit)
         # Each is unique per visit, so the joins never repeat a visit.
         .outerjoin(VisitReport, VisitReport.visit_id == Visit.id)
         .outerjoin(NoAccessAttempt, NoAccessAttempt.visit_id == Visit.id)
         .where(found.visits.whereclause)
-        .order_by(Visit.window_start, Visit.id)
     )
+
+
+def _facts_query(found: Scope, for_export: bool) -> sa.Select:
+    """The columns the rules read, with the report's answers and the no-access attempt joined in: one query."""
+    query = sa.select(
+        Visit.id,
+        Visit.contract_id,
+        Visit.repair_reference,
+        Visit.kind,
+        Visit.status,
+        Visit.window_start,
+        Visit.window_end,
+        Visit.planned_works_notice_on,
+        Visit.arrived_at,
+        Visit.id_shown_at,
+        Visit.departed_at,
+        VisitReport.answers,  # never null: null means no report
+        NoAccessAttempt.attempted_at,  # never null: null means no attempt
+        NoAccessAttempt.waited_minutes,
+        NoAccessAttempt.required_wait_minutes,
+        NoAccessAttempt.card_left,
+        NoAccessAttempt.card_serial,
+    )
+    query = _with_records(query, found).order_by(Visit.window_start, Visit.id)
     if for_export:  # the figures need neither the home nor who went
         query = (
             query.add_columns(
@@ -299,19 +303,8 @@ def visit_verdicts(found: Scope, now: datetime) -> sa.Select:
         "appointments_kept": sa.case((Visit.status.in_(_KEPT_OR_MISSED), Visit.status != VisitStatus.MISSED)),
         "tenant_satisfaction": satisfaction.in_(SATISFIED),
     }
-    return (
-        sa.select(
-            Visit.id,
-            Visit.repair_reference,
-            Visit.window_start,
-            *(sa.type_coerce(verdict, sa.Boolean).label(key) for key, verdict in columns.items()),
-        )
-        .select_from(Visit)
-        # Each is unique per visit, so the joins never repeat a visit.
-        .outerjoin(VisitReport, VisitReport.visit_id == Visit.id)
-        .outerjoin(NoAccessAttempt, NoAccessAttempt.visit_id == Visit.id)
-        .where(found.visits.whereclause)
-    )
+    verdicts = (sa.type_coerce(verdict, sa.Boolean).label(key) for key, verdict in columns.items())
+    return _with_records(sa.select(Visit.id, Visit.repair_reference, Visit.window_start, *verdicts), found)
 
 
 def _count_in_sql(figures: dict[str, Figure], found: Scope, now: datetime) -> None:
