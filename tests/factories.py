@@ -119,6 +119,21 @@ def home(landlord_org: Organisation, household: dict | None = None, **fields) ->
     return prop
 
 
+def consenting(household: Household, channel: str = "sms", **fields) -> Household:
+    """The household agreed to messages on `channel`, with a phone and an email on file; `fields` change it."""
+    defaults = dict(
+        phone="07700 900123",
+        email="tenant@example.net",
+        contact_channel=channel,
+        contact_consent_at=utcnow() - timedelta(days=30),
+        contact_consent_note="Agreed on the phone",
+    )
+    for name, value in {**defaults, **fields}.items():
+        setattr(household, name, value)
+    db.session.flush()
+    return household
+
+
 def visit(contract_: Contract, prop: Property, operative: User | None, **fields) -> Visit:
     start = utcnow().replace(microsecond=0) + timedelta(hours=1)
     defaults = dict(

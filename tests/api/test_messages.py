@@ -7,6 +7,7 @@ from server.delivery import providers
 from server.extensions import db
 from server.models import Audience, Channel
 from server.services import concerns, messages, visits
+from tests import factories
 
 SECRET_TEXT = "Child left alone overnight, bruise on arm"
 
@@ -83,9 +84,7 @@ def test_operatives_do_not_read_the_outbox(client, world, auth_headers):
 
 
 def test_the_messages_about_one_visit_are_its_tenants(client, world, auth_headers, now):
-    household = world.a.home.household
-    household.phone, household.contact_channel = "07700 900123", "sms"
-    db.session.flush()
+    factories.consenting(world.a.home.household)
     visits.cancel_visit(world.a.visit.id, "Operative off sick", world.a.contractor_manager, now=now)
     _tenant_text(world.a, now)  # about no visit
 

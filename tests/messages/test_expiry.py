@@ -8,14 +8,13 @@ from server import delivery
 from server.extensions import db
 from server.models import Message, MessageState
 from server.services import tenant_messages
+from tests import factories
 
 MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)  # a Tuesday, 10:00 in London: outside the quiet hours
 
 
 def _reminder(world, expires_at, key="reminder-1") -> Message:
-    household = world.a.visit.property.household
-    household.phone, household.contact_channel = "07700 900123", "sms"
-    db.session.flush()
+    factories.consenting(world.a.visit.property.household)
     assert tenant_messages.tell(world.a.visit, "appointment_reminder", MORNING, key=key, expires_at=expires_at)
     return db.session.scalars(sa.select(Message).where(Message.dedupe_key == f"appointment_reminder:{key}")).one()
 

@@ -33,14 +33,7 @@ def _planned(side, start: datetime, **fields):
 
 
 def _consenting(visit, channel="sms", language="pl", **fields):
-    household = visit.property.household
-    household.phone, household.email = "07700 900123", "tenant@example.net"
-    household.contact_channel, household.contact_consent_at = channel, NOTICE_DAY - timedelta(days=30)
-    household.preferred_language = language
-    for name, value in fields.items():
-        setattr(household, name, value)
-    db.session.flush()
-    return household
+    return factories.consenting(visit.property.household, channel, preferred_language=language, **fields)
 
 
 def _notices() -> list[Message]:

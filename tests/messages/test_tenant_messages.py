@@ -8,20 +8,14 @@ from server.extensions import db
 from server.models import Channel, Message, MessageState
 from server.schemas.standards import validated_standards
 from server.services import tenant_messages
+from tests import factories
 
 # Tuesday 8 December 2026, 10:00 in London (GMT): inside the working day.
 MORNING = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
 
 
 def _consenting(visit, channel="sms", language="pl", **fields):
-    household = visit.property.household
-    household.phone, household.email = "07700 900123", "tenant@example.net"
-    household.contact_channel, household.contact_consent_at = channel, MORNING - timedelta(days=30)
-    household.preferred_language = language
-    for name, value in fields.items():
-        setattr(household, name, value)
-    db.session.flush()
-    return household
+    return factories.consenting(visit.property.household, channel, preferred_language=language, **fields)
 
 
 def _tenant_messages() -> list[Message]:

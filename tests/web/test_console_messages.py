@@ -15,9 +15,7 @@ SUMMER = datetime(2026, 7, 14, 8, 30, tzinfo=UTC)
 
 
 def _to_tenant(side, now=SUMMER):
-    household = side.home.household
-    household.phone, household.contact_channel = "07700 900123", "sms"
-    db.session.flush()
+    factories.consenting(side.home.household)
     assert tenant_messages.tell(side.visit, "appointment_booked", now, key=str(side.visit.id))
 
 
